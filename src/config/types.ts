@@ -65,3 +65,63 @@ export interface Cluster {
   containerdConfigPatches: string[]
   containerdConfigPatchesJSON6902: string[]
 }
+
+// The same config as decoded from YAML, before defaulting: an absent (or null) field is
+// undefined. Enumerations that kind checks only after defaulting (role, ipFamily, kubeProxyMode)
+// stay plain strings here so that validateCluster can report them with every other problem;
+// protocol and propagation are checked while decoding, as kind does.
+
+export interface RawPatchJSON6902 {
+  group?: string
+  version?: string
+  kind?: string
+  patch?: string
+}
+
+export interface RawMount {
+  containerPath?: string
+  hostPath?: string
+  readOnly?: boolean
+  selinuxRelabel?: boolean
+  propagation?: MountPropagation
+}
+
+export interface RawPortMapping {
+  containerPort?: number
+  hostPort?: number
+  listenAddress?: string
+  protocol?: PortProtocol
+}
+
+export interface RawNode {
+  role?: string
+  image?: string
+  labels?: Record<string, string>
+  extraMounts?: RawMount[]
+  extraPortMappings?: RawPortMapping[]
+  kubeadmConfigPatches?: string[]
+  kubeadmConfigPatchesJSON6902?: RawPatchJSON6902[]
+}
+
+export interface RawNetworking {
+  ipFamily?: string
+  apiServerPort?: number
+  apiServerAddress?: string
+  podSubnet?: string
+  serviceSubnet?: string
+  disableDefaultCNI?: boolean
+  kubeProxyMode?: string
+  dnsSearch?: string[]
+}
+
+export interface RawCluster {
+  name?: string
+  nodes?: RawNode[]
+  networking?: RawNetworking
+  featureGates?: Record<string, boolean>
+  runtimeConfig?: Record<string, string>
+  kubeadmConfigPatches?: string[]
+  kubeadmConfigPatchesJSON6902?: RawPatchJSON6902[]
+  containerdConfigPatches?: string[]
+  containerdConfigPatchesJSON6902?: string[]
+}

@@ -1,0 +1,82 @@
+// The action's `config` input -> a defaulted, validated Cluster. The input holds either a path to a
+// config file or the config itself, so that workflows can keep a short config inline. Reading is
+// synchronous: it is one small file, read once before anything else happens.
+
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { applyDefaults, type DefaultsOptions } from './defaults.js'
+import { ConfigError } from './errors.js'
+import { parseClusterConfig } from './parse.js'
+import { clusterFromShorthand, type Shorthand } from './shorthand.js'
+import type { Cluster, RawCluster } from './types.js'
+import { validateCluster } from './validate.js'
+
+export const CONFIG_INPUT = 'config'
+export const INLINE_SOURCE = `${CONFIG_INPUT} (inline)`
+/** The source named in messages when there is no config and only the other inputs shape the cluster. */
+export const SHORTHAND_SOURCE = 'inputs'
+
+export type ConfigInput = { type: 'none' } | { type: 'inline'; text: string } | { type: 'file'; path: string }
+
+/**
+ * Decides what the `config` input holds. YAML that fits on one line and is not obviously a
+ * config (e.g. `kind: Cluster`) cannot be told from a file name, so one-line text is a path
+ * unless it starts like a config.
+ */
+export function classifyConfigInput(input: string): ConfigInput {
+  const trimmed = input.trim()
+  if (trimmed === '') return { type: 'none' }
+  if (/[\r\n]/.test(trimmed) || /^(apiVersion|kind)\s*:/.test(trimmed) || trimmed.startsWith('{')) {
+    return { type: 'inline', text: input }
+  }
+  return { type: 'file', path: trimmed }
+}
+
+function readConfigFile(path: string, cwd: string): string {
+  const absolute = resolve(cwd, path)
+  try {
+    return readFileSync(absolute, 'utf8')
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined
+    const what = `${JSON.stringify(path)}${absolute === path ? '' : ` (${absolute})`}`
+    const accepted = 'give the path of a kind Cluster config file, or the config itself as YAML'
+    if (code === 'ENOENT') throw new ConfigError(CONFIG_INPUT, [`file ${what} does not exist; ${accepted}`])
+    if (code === 'EISDIR') throw new ConfigError(CONFIG_INPUT, [`${what} is a directory; ${accepted}`])
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new ConfigError(CONFIG_INPUT, [`cannot read file ${what}: ${reason}`])
+  }
+}
+
+export interface LoadOptions extends DefaultsOptions {
+  /** Node counts used when the `config` input is empty; one control plane if not given. */
+  shorthand?: Shorthand
+}
+
+/**
+ * Reads, parses, defaults and validates the cluster config named by the `config` input. Relative
+ * paths (of the file and of extraMounts) are resolved against `options.cwd`. Throws a ConfigError
+ * listing every problem; warnings are left to clusterWarnings().
+ */
+export function loadClusterConfig(input: string, options: LoadOptions): Cluster {
+  const what = classifyConfigInput(input)
+  let source: string
+  let raw: RawCluster
+  switch (what.type) {
+    case 'none':
+      source = SHORTHAND_SOURCE
+      raw = clusterFromShorthand(options.shorthand ?? { controlPlanes: 1, workers: 0 })
+      break
+    case 'inline':
+      source = INLINE_SOURCE
+      raw = parseClusterConfig(what.text, source)
+      break
+    case 'file':
+      source = what.path
+      raw = parseClusterConfig(readConfigFile(what.path, options.cwd), source)
+      break
+  }
+  const cluster = applyDefaults(raw, options)
+  const problems = validateCluster(cluster)
+  if (problems.length > 0) throw new ConfigError(source, problems)
+  return cluster
+}
