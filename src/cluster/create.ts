@@ -1,0 +1,223 @@
+// Cluster creation, in kind's order (kind-spec §5), with independent work done concurrently:
+// images, network and host facts at once; all containers at once; CNI, storage and joins together.
+import type { Cluster } from '../config/types.js'
+import type { DockerPort } from '../docker/port.js'
+import { planContainers, portsToPick, type PlannedContainer } from './container-plan.js'
+import { hostFacts, pickFreePorts } from './host.js'
+import {
+  CLUSTER_LABEL,
+  LOAD_BALANCER_ROLE,
+  controlPlaneEndpoint,
+  loadBalancerName,
+  needsLoadBalancer,
+  planNodeNames,
+  sortedControlPlanes,
+  type PlannedNode
+} from './identity.js'
+import { ensureImage, type ImageResolution } from './images.js'
+import { kindKubeconfig, type KubeconfigDoc } from './kubeconfig.js'
+import { ensureNetwork, proxyEnvironment } from './network.js'
+import { readFile, run, writeFile } from './node-exec.js'
+import { Phases, type Reporter } from './phases.js'
+import { waitForReadiness } from './readiness.js'
+import { configureLoadBalancer, writeNodeConfiguration } from './node-config.js'
+import { installDefaultCni, installDefaultStorage } from './addons.js'
+
+/** kind's readiness line: systemd reached multi-user, or the entrypoint saw cgroup v1. */
+const SYSTEMD_READY = /Reached target .*Multi-User System.*|detected cgroup v1/
+const NODE_BOOT_TIMEOUT_MS = 60_000
+
+/** Files a secondary control plane needs from the bootstrap one before kubeadm join (kind-spec §5.4). */
+const SHARED_CONTROL_PLANE_FILES = [
+  '/etc/kubernetes/admin.conf',
+  '/etc/kubernetes/pki/ca.crt',
+  '/etc/kubernetes/pki/ca.key',
+  '/etc/kubernetes/pki/front-proxy-ca.crt',
+  '/etc/kubernetes/pki/front-proxy-ca.key',
+  '/etc/kubernetes/pki/sa.pub',
+  '/etc/kubernetes/pki/sa.key',
+  '/etc/kubernetes/pki/etcd/ca.crt',
+  '/etc/kubernetes/pki/etcd/ca.key'
+]
+
+export interface CreateOptions {
+  docker: DockerPort
+  cluster: Cluster
+  reporter: Reporter
+  phases: Phases
+  network: string
+  loadBalancerImage: string
+  /** 0 skips waiting for readiness. */
+  waitMs: number
+  /** Labels of our own, added to every container (kind ignores unknown labels). */
+  extraLabels: Record<string, string>
+  hostEnv: Record<string, string | undefined>
+}
+
+export interface NodeSummary {
+  name: string
+  role: string
+  ipv4: string
+  ipv6: string
+}
+
+export interface CreatedCluster {
+  name: string
+  nodes: NodeSummary[]
+  /** https://<host>:<port> as kubectl on the host reaches it. */
+  apiServer: string
+  kubernetesVersion: string
+  kubeconfig: KubeconfigDoc
+  bootstrapNode: string
+  images: ImageResolution[]
+}
+
+export async function assertClusterAbsent(docker: DockerPort, name: string): Promise<void> {
+  const existing = await docker.listContainers({ [CLUSTER_LABEL]: name })
+  if (existing.length) {
+    throw new Error(
+      `node(s) already exist for a cluster with the name "${name}": ${existing.map(c => c.name).join(', ')}; ` +
+        'pick another cluster_name or delete that cluster first'
+    )
+  }
+}
+
+export function hostEndpoint(ports: Record<string, { HostIp: string; HostPort: string }[]>): string {
+  const binding = ports['6443/tcp']?.[0]
+  if (!binding) throw new Error('the API server port 6443/tcp is not published')
+  const host = binding.HostIp.includes(':') ? `[${binding.HostIp}]` : binding.HostIp
+  return `https://${host}:${binding.HostPort}`
+}
+
+async function startContainer(docker: DockerPort, container: PlannedContainer): Promise<void> {
+  await docker.createContainer(container.spec)
+  await docker.startContainer(container.name)
+  if (container.role === LOAD_BALANCER_ROLE) return
+  if (!(await docker.waitForLog(container.name, SYSTEMD_READY, NODE_BOOT_TIMEOUT_MS))) {
+    const log = (await docker.logs(container.name)).trim().split('\n').slice(-20).join('\n')
+    throw new Error(
+      `node ${container.name} did not boot within ${NODE_BOOT_TIMEOUT_MS / 1000} s ` +
+        `(no log line matching ${SYSTEMD_READY}); its last output:\n${log}`
+    )
+  }
+}
+
+async function copySharedFiles(docker: DockerPort, from: string, to: string): Promise<void> {
+  await Promise.all(
+    SHARED_CONTROL_PLANE_FILES.map(async path => {
+      const content = await docker.exec(from, ['cat', path])
+      if (content.exitCode !== 0) throw new Error(`reading ${path} on ${from}: ${content.stderr.trim()}`)
+      await writeFile(docker, to, path, content.stdout)
+    })
+  )
+}
+
+async function join(docker: DockerPort, node: string): Promise<void> {
+  await run(docker, node, ['kubeadm', 'join', '--config', '/kind/kubeadm.conf', '--v=6'])
+}
+
+export async function createCluster(options: CreateOptions): Promise<CreatedCluster> {
+  const { docker, cluster, phases } = options
+  const nodes = planNodeNames(cluster)
+  const ha = needsLoadBalancer(cluster)
+  const [bootstrap, ...secondaryControlPlanes] = sortedControlPlanes(nodes)
+  const workers = nodes.filter(n => n.role === 'worker')
+
+  const [images, network, facts] = await phases.group('Preparing images, network and host', async () => {
+    const refs = [...new Set(cluster.nodes.map(n => n.image))].sort()
+    if (ha) refs.push(options.loadBalancerImage)
+    return Promise.all([
+      Promise.all(refs.map(ref => ensureImage(docker, ref))),
+      ensureNetwork(docker, options.network),
+      docker.info().then(info => hostFacts(info, options.hostEnv))
+    ])
+  })
+
+  const planned = await phases.group('Creating node containers', async () => {
+    const names = [...nodes.map(n => n.name), ...(ha ? [loadBalancerName(cluster.name)] : [])]
+    const proxyEnv = proxyEnvironment(options.hostEnv, cluster.networking, network.subnets, names)
+    const pickedPorts = await pickFreePorts(portsToPick(cluster))
+    const containers = planContainers({
+      cluster,
+      network: options.network,
+      host: facts,
+      proxyEnv,
+      pickedPorts,
+      loadBalancerImage: options.loadBalancerImage
+    })
+    for (const c of containers) c.spec.Labels = { ...c.spec.Labels, ...options.extraLabels }
+    await Promise.all(containers.map(c => startContainer(docker, c)))
+    return containers
+  })
+
+  const summaries = await Promise.all(nodes.map(n => nodeSummary(docker, n, options.network)))
+  const kubernetesVersion = await phases.group('Writing configuration', async () => {
+    const [versions] = await Promise.all([
+      Promise.all(nodes.map(n => writeNodeConfiguration(docker, cluster, n, summaries, controlPlaneEndpoint(cluster)))),
+      ha ? configureLoadBalancer(docker, cluster, nodes) : Promise.resolve()
+    ])
+    return versions[nodes.indexOf(bootstrap)]
+  })
+
+  await phases.group('Starting control-plane (kubeadm init)', async () => {
+    await run(docker, bootstrap.name, ['kubeadm', 'init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'])
+    await Promise.all(secondaryControlPlanes.map(cp => copySharedFiles(docker, bootstrap.name, cp.name)))
+    if (nodes.length === 1) {
+      const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf']
+      await run(docker, bootstrap.name, [...kubectl, 'taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-'])
+      await run(docker, bootstrap.name, [...kubectl, 'label', 'nodes', '--all', 'node.kubernetes.io/exclude-from-external-load-balancers-'])
+    }
+  })
+
+  // CNI and storage go in while the other nodes join: none of them waits for the others.
+  await phases.group('Installing CNI and storage, joining nodes', () =>
+    Promise.all([
+      cluster.networking.disableDefaultCNI
+        ? Promise.resolve()
+        : phases.timed('Installing CNI', () => installDefaultCni(docker, bootstrap.name, cluster)),
+      phases.timed('Installing StorageClass', () => installDefaultStorage(docker, bootstrap.name)),
+      phases.timed('Joining nodes', async () => {
+        // kubeadm cannot join control planes concurrently; workers can.
+        for (const cp of secondaryControlPlanes) await join(docker, cp.name)
+        await Promise.all(workers.map(w => join(docker, w.name)))
+      })
+    ])
+  )
+
+  if (options.waitMs > 0) {
+    await phases.group('Waiting for nodes Ready and CoreDNS', () =>
+      waitForReadiness(
+        docker,
+        bootstrap.name,
+        nodes.map(n => n.name),
+        options.waitMs
+      )
+    )
+  }
+
+  const kubeconfig = await phases.group('Reading kubeconfig', async () => {
+    const endpointContainer = ha ? loadBalancerName(cluster.name) : bootstrap.name
+    const info = await docker.inspectContainer(endpointContainer)
+    if (!info) throw new Error(`container ${endpointContainer} disappeared`)
+    const admin = await readFile(docker, bootstrap.name, '/etc/kubernetes/admin.conf')
+    return { doc: kindKubeconfig(admin, cluster.name, hostEndpoint(info.ports)), server: hostEndpoint(info.ports) }
+  })
+
+  void planned
+  return {
+    name: cluster.name,
+    nodes: summaries,
+    apiServer: kubeconfig.server,
+    kubernetesVersion,
+    kubeconfig: kubeconfig.doc,
+    bootstrapNode: bootstrap.name,
+    images
+  }
+}
+
+async function nodeSummary(docker: DockerPort, node: PlannedNode, network: string): Promise<NodeSummary> {
+  const info = await docker.inspectContainer(node.name)
+  const addresses = info?.networks[network]
+  if (!addresses) throw new Error(`node ${node.name} is not attached to the ${network} network`)
+  return { name: node.name, role: node.role, ipv4: addresses.ipv4, ipv6: addresses.ipv6 }
+}

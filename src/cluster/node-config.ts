@@ -1,0 +1,55 @@
+// Writing each node's configuration (kind-spec §5.2 actions 1–2): the load balancer's HAProxy config,
+// /kind/kubeadm.conf per node, and containerd config patches. Rendering is pure (src/kubeadm); this
+// file only moves the results into the containers.
+import type { Cluster } from '../config/types.js'
+import type { DockerPort } from '../docker/port.js'
+import { HAPROXY_CONFIG_PATH, renderHaproxyConfig } from '../kubeadm/loadbalancer.js'
+import { kubeadmConfigForNode } from '../kubeadm/node-config.js'
+import { patchContainerdConfig } from '../kubeadm/containerd-patch.js'
+import type { NodeSummary } from './create.js'
+import { loadBalancerName, sortedControlPlanes, type PlannedNode } from './identity.js'
+import { readFile, run, writeFile } from './node-exec.js'
+
+export async function configureLoadBalancer(docker: DockerPort, cluster: Cluster, nodes: PlannedNode[]): Promise<void> {
+  const lb = loadBalancerName(cluster.name)
+  const config = renderHaproxyConfig({
+    controlPlanes: sortedControlPlanes(nodes).map(n => n.name),
+    ipFamily: cluster.networking.ipFamily
+  })
+  await writeFile(docker, lb, HAPROXY_CONFIG_PATH, config)
+  // HAProxy (the image's PID 1) reloads its configuration on SIGHUP.
+  await run(docker, lb, ['kill', '-s', 'HUP', '1'])
+}
+
+/** Writes /kind/kubeadm.conf (and patches containerd) on one node; returns the node's Kubernetes version. */
+export async function writeNodeConfiguration(
+  docker: DockerPort,
+  cluster: Cluster,
+  node: PlannedNode,
+  summaries: NodeSummary[],
+  endpoint: string
+): Promise<string> {
+  const lines = (await readFile(docker, node.name, '/kind/version')).split('\n').filter(Boolean)
+  if (lines.length !== 1) throw new Error(`node ${node.name}: /kind/version should be one line, found ${lines.length}`)
+  const kubernetesVersion = lines[0].trim()
+  const self = summaries.find(s => s.name === node.name)
+  if (!self) throw new Error(`node ${node.name}: no addresses known`)
+  const kubeadmConf = kubeadmConfigForNode({
+    cluster,
+    node: node.config,
+    nodeName: node.name,
+    ipv4: self.ipv4,
+    ipv6: self.ipv6,
+    kubernetesVersion,
+    controlPlaneEndpoint: endpoint
+  })
+  await writeFile(docker, node.name, '/kind/kubeadm.conf', kubeadmConf)
+
+  if (cluster.containerdConfigPatches.length || cluster.containerdConfigPatchesJSON6902.length) {
+    const current = await readFile(docker, node.name, '/etc/containerd/config.toml')
+    const patched = patchContainerdConfig(current, cluster.containerdConfigPatches, cluster.containerdConfigPatchesJSON6902)
+    await writeFile(docker, node.name, '/etc/containerd/config.toml', patched)
+    await run(docker, node.name, ['bash', '-c', '! pgrep --exact containerd || systemctl restart containerd'])
+  }
+  return kubernetesVersion
+}

@@ -1,0 +1,132 @@
+// Every input of the action, read and validated once, before anything is created. Each problem names
+// the input and what it accepts; all problems are reported together.
+import * as core from '@actions/core'
+import { parseDuration } from './duration.js'
+
+export type LogsPolicy = 'on-failure' | 'always' | 'never'
+export type CachePolicy = 'auto' | 'true' | 'false'
+
+export interface Inputs {
+  /** Explicit cluster name; empty means the config's name, else "kind". */
+  clusterName: string
+  /** Explicit node image; empty means: from kubernetes_version, else the default image. */
+  nodeImage: string
+  kubernetesVersion: string
+  /** A path to a kind Cluster file or the YAML itself; empty for none. */
+  config: string
+  /** Shorthand topology when no config is given; undefined when the input was left empty. */
+  controlPlanes?: number
+  workers?: number
+  waitMs: number
+  /** Explicit kubeconfig file; empty means $KUBECONFIG or ~/.kube/config. */
+  kubeconfig: string
+  /** Empty: the kubectl shipped in the node image. */
+  kubectlVersion: string
+  cleanup: boolean
+  keepOnFailure: boolean
+  logs: LogsPolicy
+  logsRetentionDays?: number
+  logsDir: string
+  cache: CachePolicy
+  loadImages: string[]
+  loadBalancerImage: string
+}
+
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`)
+    this.name = 'InputError'
+  }
+}
+
+type Reader = (name: string) => string
+
+const CLUSTER_NAME = /^[a-z0-9.-]+$/
+const KUBE_VERSION = /^v?\d+\.\d+(\.\d+)?$/
+const KUBECTL_VERSION = /^v\d+\.\d+\.\d+$/
+
+/** Reads every input through `read` (core.getInput on a runner) and validates it. */
+export function parseInputs(read: Reader = name => core.getInput(name)): Inputs {
+  const problems: string[] = []
+  const text = (name: string): string => read(name).trim()
+
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = text(name).toLowerCase()
+    if (value === '') return fallback
+    if (['true', 'yes', '1'].includes(value)) return true
+    if (['false', 'no', '0'].includes(value)) return false
+    problems.push(`${name}: "${read(name)}" is not a boolean; use true or false`)
+    return fallback
+  }
+  const count = (name: string, min: number, max: number): number | undefined => {
+    const value = text(name)
+    if (value === '') return undefined
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      problems.push(`${name}: "${value}" is not a whole number from ${min} to ${max}`)
+      return undefined
+    }
+    return Number(value)
+  }
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = text(name).toLowerCase()
+    if (value === '') return fallback
+    if ((allowed as readonly string[]).includes(value)) return value as T
+    problems.push(`${name}: "${text(name)}" is not accepted; use one of ${allowed.join(', ')}`)
+    return fallback
+  }
+
+  const clusterName = text('cluster_name')
+  if (clusterName && !CLUSTER_NAME.test(clusterName)) {
+    problems.push(`cluster_name: "${clusterName}" may only contain lower-case letters, digits, "." and "-"`)
+  }
+
+  const kubernetesVersion = text('kubernetes_version')
+  if (kubernetesVersion && !KUBE_VERSION.test(kubernetesVersion)) {
+    problems.push(`kubernetes_version: "${kubernetesVersion}" is not a version; write it as 1.34 or 1.34.2`)
+  }
+  const nodeImage = text('node_image')
+
+  const config = read('config').trim() === '' ? '' : read('config')
+  const controlPlanes = count('control_planes', 1, 9)
+  const workers = count('workers', 0, 50)
+  if (config && (controlPlanes !== undefined || workers !== undefined)) {
+    problems.push('control_planes / workers: a shorthand for when no config is given; with config, list the nodes in it')
+  }
+
+  const waitText = text('wait') || '5m'
+  const waitMs = parseDuration(waitText)
+  if (waitMs === undefined) problems.push(`wait: "${waitText}" is not a duration; write it as 5m, 90s, 1m30s or 0 to skip`)
+
+  const kubectlVersion = text('kubectl_version')
+  if (kubectlVersion && !KUBECTL_VERSION.test(kubectlVersion)) {
+    problems.push(`kubectl_version: "${kubectlVersion}" is not a release version; write it as v1.34.2, or leave it empty for the node's kubectl`)
+  }
+
+  const logsRetentionDays = count('logs_retention_days', 1, 90)
+  const loadImages = read('load_images')
+    .split(/[\n,]/)
+    .map(s => s.trim())
+    .filter(Boolean)
+
+  const inputs: Inputs = {
+    clusterName,
+    nodeImage,
+    kubernetesVersion,
+    config,
+    ...(controlPlanes !== undefined ? { controlPlanes } : {}),
+    ...(workers !== undefined ? { workers } : {}),
+    waitMs: waitMs ?? 0,
+    kubeconfig: text('kubeconfig'),
+    kubectlVersion,
+    cleanup: bool('cleanup', true),
+    keepOnFailure: bool('keep_on_failure', false),
+    logs: oneOf('logs', ['on-failure', 'always', 'never'] as const, 'on-failure'),
+    ...(logsRetentionDays !== undefined ? { logsRetentionDays } : {}),
+    logsDir: text('logs_dir'),
+    cache: oneOf('cache', ['auto', 'true', 'false'] as const, 'auto'),
+    loadImages: [...new Set(loadImages)],
+    loadBalancerImage: text('load_balancer_image')
+  }
+  if (problems.length) throw new InputError(problems)
+  return inputs
+}

@@ -1,0 +1,4 @@
+import './runtime-globals.js'
+import { run } from './main.js'
+
+await run()

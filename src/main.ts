@@ -1,0 +1,102 @@
+// The main step: validate everything, create the cluster, hand the kubeconfig and facts to later steps.
+import * as core from '@actions/core'
+import { homedir } from 'node:os'
+import { loadCluster } from './cluster-config.js'
+import { createCluster, assertClusterAbsent, type CreatedCluster } from './cluster/create.js'
+import { DEFAULT_NETWORK, kubeconfigContext } from './cluster/identity.js'
+import { exportKubeconfig, resolveKubeconfigPath } from './cluster/kubeconfig.js'
+import { NodeCommandError } from './cluster/node-exec.js'
+import { PhaseError, Phases } from './cluster/phases.js'
+import { DockerodePort } from './docker/dockerode-port.js'
+import type { DockerPort } from './docker/port.js'
+import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
+import { parseInputs, type Inputs } from './inputs.js'
+import { LOAD_BALANCER_IMAGE } from './node-images.js'
+import { saveState, type ActionState } from './state.js'
+import { installKubectlFromNode, installKubectlRelease } from './tools/kubectl.js'
+import { loadImagesIntoNodes } from './cluster/load-images.js'
+
+function setOutputs(created: CreatedCluster, kubeconfigPath: string, nodeImage: string): void {
+  core.setOutput('cluster_name', created.name)
+  core.setOutput('kubeconfig', kubeconfigPath)
+  core.setOutput('context', kubeconfigContext(created.name))
+  core.setOutput('api_server', created.apiServer)
+  core.setOutput('kubernetes_version', created.kubernetesVersion)
+  core.setOutput('node_image', nodeImage)
+  core.setOutput('nodes', JSON.stringify(created.nodes))
+}
+
+export async function run(docker: DockerPort = new DockerodePort(), env = process.env): Promise<void> {
+  let inputs: Inputs
+  let state: ActionState | undefined
+  try {
+    inputs = parseInputs()
+    const { cluster, nodeImage } = loadCluster(inputs, env)
+    const kubeconfigPath = resolveKubeconfigPath(inputs.kubeconfig, env.KUBECONFIG, homedir())
+    state = {
+      version: 1,
+      clusterName: cluster.name,
+      owner: ownerId(env),
+      kubeconfigPath,
+      cleanup: inputs.cleanup,
+      keepOnFailure: inputs.keepOnFailure,
+      logs: inputs.logs,
+      logsDir: inputs.logsDir,
+      ...(inputs.logsRetentionDays !== undefined ? { logsRetentionDays: inputs.logsRetentionDays } : {}),
+      creating: false,
+      nodeImage
+    }
+    saveState(state)
+
+    const phases = new Phases(githubReporter)
+    await phases.timed('Checking the cluster name is free', () => assertClusterAbsent(docker, cluster.name))
+    state.creating = true
+    saveState(state)
+
+    const created = await createCluster({
+      docker,
+      cluster,
+      reporter: githubReporter,
+      phases,
+      network: env.KIND_EXPERIMENTAL_DOCKER_NETWORK || DEFAULT_NETWORK,
+      loadBalancerImage: inputs.loadBalancerImage || LOAD_BALANCER_IMAGE,
+      waitMs: inputs.waitMs,
+      extraLabels: { [OWNER_LABEL]: state.owner },
+      hostEnv: env
+    })
+    state.nodes = created.nodes
+    state.kubernetesVersion = created.kubernetesVersion
+    state.timings = phases.timings
+    saveState(state)
+
+    await phases.group('Exporting kubeconfig and kubectl', async () => {
+      await exportKubeconfig(kubeconfigPath, created.kubeconfig)
+      core.exportVariable('KUBECONFIG', kubeconfigPath)
+      const kubectl = inputs.kubectlVersion
+        ? await installKubectlRelease(inputs.kubectlVersion)
+        : await installKubectlFromNode(docker, created.bootstrapNode, created.kubernetesVersion)
+      core.info(`kubectl: ${kubectl}`)
+    })
+    if (inputs.loadImages.length) {
+      await phases.group('Loading images into nodes', () =>
+        loadImagesIntoNodes(docker, inputs.loadImages, created.nodes.map(n => n.name))
+      )
+    }
+    state.timings = phases.timings
+    saveState(state)
+    setOutputs(created, kubeconfigPath, nodeImage)
+    core.info(`Cluster "${created.name}" is ready: kubectl --context ${kubeconfigContext(created.name)} get nodes`)
+  } catch (error) {
+    const phase = error instanceof PhaseError ? error.phase : 'validating inputs'
+    const cause = error instanceof PhaseError ? error.cause : error
+    const message = cause instanceof Error ? cause.message : String(cause)
+    if (state) {
+      state.failure = { phase, message }
+      saveState(state)
+    }
+    if (cause instanceof NodeCommandError) core.info(`Output of the failed command:\n${cause.outputTail}`)
+    // One annotation with the phase and the cause in one line; the whole story goes to the log.
+    core.info(message)
+    core.setFailed(`${phase}: ${message.split('\n')[0]}`)
+  }
+}

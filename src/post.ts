@@ -1,0 +1,54 @@
+// The post step: collect what is needed to debug, then remove everything the main step created.
+// It never fails the job over cleanup trouble: problems become warnings.
+import * as core from '@actions/core'
+import { homedir } from 'node:os'
+import { deleteCluster } from './cluster/delete.js'
+import { resolveKubeconfigPath } from './cluster/kubeconfig.js'
+import { DockerodePort } from './docker/dockerode-port.js'
+import type { DockerPort } from './docker/port.js'
+import { OWNER_LABEL, ownerId } from './github-reporter.js'
+import { loadState, type ActionState } from './state.js'
+
+/** What to tear down when main saved no state: this job's containers of the cluster the inputs name. */
+function stateFromInputs(env: Record<string, string | undefined>): Pick<ActionState, 'clusterName' | 'owner' | 'kubeconfigPath' | 'cleanup'> {
+  return {
+    clusterName: core.getInput('cluster_name') || 'kind',
+    owner: ownerId(env),
+    kubeconfigPath: resolveKubeconfigPath(core.getInput('kubeconfig'), env.KUBECONFIG, homedir()),
+    cleanup: core.getInput('cleanup').toLowerCase() !== 'false'
+  }
+}
+
+export async function run(docker: DockerPort = new DockerodePort(), env = process.env): Promise<void> {
+  try {
+    let state: ActionState | undefined
+    try {
+      state = loadState()
+    } catch (error) {
+      core.warning(`${(error as Error).message}; cleaning up by label instead`)
+    }
+    if (state && !state.creating) {
+      core.info('The main step created nothing: nothing to clean up.')
+      return
+    }
+    const target = state ?? stateFromInputs(env)
+    if (!target.cleanup) {
+      core.info(`cleanup is false: leaving cluster "${target.clusterName}" running.`)
+      return
+    }
+    if (state?.failure && state.keepOnFailure) {
+      core.info(`keep_on_failure is true and creation failed: leaving cluster "${target.clusterName}" for debugging.`)
+      return
+    }
+    await core.group(`Deleting cluster "${target.clusterName}"`, async () => {
+      const result = await deleteCluster(docker, target.clusterName, {
+        kubeconfigPaths: [target.kubeconfigPath],
+        extraLabels: { [OWNER_LABEL]: target.owner }
+      })
+      core.info(`Deleted containers: ${result.removedContainers.join(', ') || 'none'}`)
+      for (const problem of result.errors) core.warning(`cleanup: ${problem}`)
+    })
+  } catch (error) {
+    core.warning(`cleanup: ${(error as Error).message}`)
+  }
+}

@@ -1,0 +1,66 @@
+// kubectl on the runner's PATH. By default the node image's own kubectl, copied out of the node, so it
+// always matches the cluster and needs no download; or a release downloaded with its checksum checked.
+import * as core from '@actions/core'
+import * as tc from '@actions/tool-cache'
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream, chmodSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import type { DockerPort } from '../docker/port.js'
+
+const DEFAULT_RELEASE_URL = 'https://dl.k8s.io/release'
+
+function arch(): string {
+  return process.arch === 'arm64' ? 'arm64' : 'amd64'
+}
+
+function scratchFile(): string {
+  return join(mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'kubectl-')), 'kubectl')
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  await pipeline(createReadStream(path), hash)
+  return hash.digest('hex')
+}
+
+async function installFile(file: string, version: string): Promise<string> {
+  chmodSync(file, 0o755)
+  const dir = await tc.cacheFile(file, 'kubectl', 'kubectl', version.replace(/^v/, ''), arch())
+  core.addPath(dir)
+  return join(dir, 'kubectl')
+}
+
+/** Copies /usr/bin/kubectl out of a node and puts it on PATH; returns its path. */
+export async function installKubectlFromNode(docker: DockerPort, node: string, kubernetesVersion: string): Promise<string> {
+  const cached = tc.find('kubectl', kubernetesVersion.replace(/^v/, ''), arch())
+  if (cached) {
+    core.addPath(cached)
+    return join(cached, 'kubectl')
+  }
+  const file = scratchFile()
+  const { stdout, done } = await docker.execStream(node, ['cat', '/usr/bin/kubectl'])
+  await pipeline(stdout, createWriteStream(file))
+  const result = await done
+  if (result.exitCode !== 0) throw new Error(`copying kubectl out of ${node}: ${result.stderr.trim()}`)
+  return installFile(file, kubernetesVersion)
+}
+
+/** Downloads a kubectl release, checks it against the published SHA-256, and puts it on PATH. */
+export async function installKubectlRelease(version: string): Promise<string> {
+  const cached = tc.find('kubectl', version.replace(/^v/, ''), arch())
+  if (cached) {
+    core.addPath(cached)
+    return join(cached, 'kubectl')
+  }
+  const base = process.env.KIND_ACTION_KUBECTL_RELEASE_URL || DEFAULT_RELEASE_URL
+  const url = `${base}/${version}/bin/linux/${arch()}/kubectl`
+  const [binary, checksumFile] = await Promise.all([tc.downloadTool(url), tc.downloadTool(`${url}.sha256`)])
+  const expected = readFileSync(checksumFile, 'utf8').trim().split(/\s+/)[0]
+  const actual = await sha256(binary)
+  if (expected !== actual) {
+    throw new Error(`kubectl_version: the download of ${url} has SHA-256 ${actual}, but the release publishes ${expected}`)
+  }
+  return installFile(binary, version)
+}
