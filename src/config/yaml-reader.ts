@@ -57,8 +57,12 @@ export class YamlReader {
     this.problems.push(path === '' ? message : `${path}: ${message}`)
   }
 
-  resolve(value: unknown): YamlValue | null {
+  /** Follows aliases; `path` locates an alias that refers to no anchor (the parser lets that pass). */
+  resolve(value: unknown, path?: string): YamlValue | null {
     const node = isAlias(value) ? value.resolve(this.doc) : value
+    if (isAlias(value) && node === undefined && path !== undefined) {
+      this.report(path, `alias *${value.source} refers to no anchor defined before it`)
+    }
     if (isMap(node) || isSeq(node)) return node
     if (isScalar(node) && node.value !== null && node.value !== undefined) return node
     return null
@@ -109,7 +113,8 @@ export class YamlReader {
     }
     const out: T[] = []
     value.items.forEach((element, index) => {
-      const read = item(this.resolve(element), indexPath(path, index))
+      const elementPath = indexPath(path, index)
+      const read = item(this.resolve(element, elementPath), elementPath)
       if (read !== undefined) out.push(read)
     })
     return out
@@ -122,7 +127,8 @@ export class YamlReader {
     if (entries === undefined) return undefined
     const out = new Map<string, T>()
     for (const [key, element] of entries) {
-      const read = item(element, keyPath(path, key))
+      const elementPath = keyPath(path, key)
+      const read = item(this.resolve(element, elementPath), elementPath)
       if (read !== undefined) out.set(key, read)
     }
     // fromEntries defines own properties, so a key such as "__proto__" stays an ordinary key.
@@ -144,23 +150,24 @@ export class YamlReader {
       if (read === undefined) {
         const hint = closestName(key, known)
         this.report(childPath, hint === undefined ? 'unknown field' : `unknown field (did you mean ${hint}?)`)
-      } else if (element !== null) {
-        read(element, childPath)
+      } else {
+        const resolved = this.resolve(element, childPath)
+        if (resolved !== null) read(resolved, childPath)
       }
     }
   }
 
   /** The value of one key of a mapping, without judging the other keys. */
   lookup(map: YAMLMap, key: string): YamlValue | null | undefined {
-    const entries = this.entries(map, '', false)
-    return entries?.find(([k]) => k === key)?.[1]
+    const entry = this.entries(map, '', false)?.find(([k]) => k === key)
+    return entry === undefined ? undefined : this.resolve(entry[1])
   }
 
   /**
    * The key/value pairs of a mapping with `<<` merge keys expanded the way yaml.v3 does: keys
    * written in the mapping win over merged ones, and earlier merged mappings win over later ones.
    */
-  private entries(value: YamlValue, path: string, reportProblems = true): Array<[string, YamlValue | null]> | undefined {
+  private entries(value: YamlValue, path: string, reportProblems = true): Array<[string, unknown]> | undefined {
     const report = (at: string, message: string): void => {
       if (reportProblems) this.report(at, message)
     }
@@ -168,8 +175,9 @@ export class YamlReader {
       report(path, `expected a mapping, got ${describe(value)}`)
       return undefined
     }
-    const own = new Map<string, YamlValue | null>()
-    const merged = new Map<string, YamlValue | null>()
+    // Values stay unresolved here so that the caller resolves each alias with its own field path.
+    const own = new Map<string, unknown>()
+    const merged = new Map<string, unknown>()
     const mergeFrom = (source: YamlValue | null, at: string): void => {
       const entries = source !== null && isMap(source) ? this.entries(source, at, reportProblems) : undefined
       if (entries === undefined) {
@@ -180,10 +188,13 @@ export class YamlReader {
     }
     for (const pair of value.items) {
       if (isScalar(pair.key) && pair.key.value === '<<' && pair.key.type === 'PLAIN') {
-        const source = this.resolve(pair.value)
         const at = fieldPath(path, '<<')
+        const source = this.resolve(pair.value, reportProblems ? at : undefined)
         if (source !== null && isSeq(source)) {
-          source.items.forEach((item, index) => mergeFrom(this.resolve(item), indexPath(at, index)))
+          source.items.forEach((item, index) => {
+            const itemPath = indexPath(at, index)
+            mergeFrom(this.resolve(item, reportProblems ? itemPath : undefined), itemPath)
+          })
         } else {
           mergeFrom(source, at)
         }
@@ -194,7 +205,7 @@ export class YamlReader {
         report(path, `keys must be strings, got ${describe(keyNode)}`)
         continue
       }
-      own.set(keyNode === null ? '' : scalarText(keyNode), this.resolve(pair.value))
+      own.set(keyNode === null ? '' : scalarText(keyNode), pair.value)
     }
     for (const [k, v] of merged) if (!own.has(k)) own.set(k, v)
     return [...own]
