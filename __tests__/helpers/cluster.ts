@@ -1,0 +1,38 @@
+// Defaulted Cluster values for tests, built by hand (the config module has its own tests).
+import type { Cluster, Node } from '../../src/config/types.js'
+
+export function node(role: Node['role'], extra: Partial<Node> = {}): Node {
+  return {
+    role,
+    image: 'kindest/node:v1.34.4',
+    labels: {},
+    extraMounts: [],
+    extraPortMappings: [],
+    kubeadmConfigPatches: [],
+    kubeadmConfigPatchesJSON6902: [],
+    ...extra
+  }
+}
+
+export function cluster(nodes: Node[], extra: Partial<Cluster> = {}): Cluster {
+  return {
+    name: 'kind',
+    nodes,
+    networking: {
+      ipFamily: 'ipv4',
+      apiServerPort: 0,
+      apiServerAddress: '127.0.0.1',
+      podSubnet: '10.244.0.0/16',
+      serviceSubnet: '10.96.0.0/16',
+      disableDefaultCNI: false,
+      kubeProxyMode: 'iptables'
+    },
+    featureGates: {},
+    runtimeConfig: {},
+    kubeadmConfigPatches: [],
+    kubeadmConfigPatchesJSON6902: [],
+    containerdConfigPatches: [],
+    containerdConfigPatchesJSON6902: [],
+    ...extra
+  }
+}
