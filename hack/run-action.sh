@@ -16,14 +16,15 @@ KEEP=$keep node --input-type=module - "${args[@]}" <<'JS'
 import { newRunner, runMain, runPost } from './hack/runner.mjs'
 const inputs = Object.fromEntries(process.argv.slice(2).map(a => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]))
 const runner = newRunner()
-process.env.KIND_ACTION_KEEP_HOME = '1'
+// A person running this wants the cluster in their own kubeconfig.
+runner.home = process.env.HOME
 const main = await runMain(runner, inputs, { echo: true })
 console.log(`\n== main step exit code ${main.exitCode}; outputs:`)
 for (const [k, v] of Object.entries(main.outputs)) console.log(`  ${k} = ${v}`)
 if (process.env.KEEP === 'true') {
   console.log(`\nCluster kept. KUBECONFIG=${main.outputs.kubeconfig ?? ''}; state in ${runner.files.state}`)
 } else {
-  const post = await runPost(runner, inputs, { echo: true })
+  const post = await runPost(runner, main.step, { echo: true })
   console.log(`\n== post step exit code ${post.exitCode}`)
 }
 process.exit(main.exitCode)

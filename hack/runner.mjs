@@ -35,30 +35,41 @@ export function parseCommandFile(path) {
   return result
 }
 
-/** A fresh runner workspace: temp dirs and empty command files, like one job on a hosted runner. */
-export function newRunner(base = mkdtempSync(join(tmpdir(), 'kind-action-runner-'))) {
-  for (const dir of ['temp', 'tool-cache', 'home', 'workspace']) mkdirSync(join(base, dir), { recursive: true })
-  const files = {}
-  for (const name of ['output', 'env', 'state', 'path', 'summary']) {
-    files[name] = join(base, `${name}.txt`)
+let stepCounter = 0
+
+/** Fresh command files for one step; env, PATH and the job summary carry over between steps of a job. */
+function newStepFiles(runner) {
+  const step = join(runner.base, `step-${++stepCounter}`)
+  mkdirSync(step, { recursive: true })
+  const files = { summary: runner.summary }
+  for (const name of ['output', 'env', 'state', 'path']) {
+    files[name] = join(step, `${name}.txt`)
     writeFileSync(files[name], '')
   }
-  return { base, files, env: {} }
+  return files
 }
 
-function stepEnv(runner, inputs, extra) {
+/** A fresh runner workspace: temp dirs, a job summary file; one per job, as on a hosted runner. */
+export function newRunner(base = mkdtempSync(join(tmpdir(), 'kind-action-runner-'))) {
+  for (const dir of ['temp', 'tool-cache', 'home', 'workspace']) mkdirSync(join(base, dir), { recursive: true })
+  const summary = join(base, 'summary.md')
+  writeFileSync(summary, '')
+  return { base, summary, env: {}, home: join(base, 'home') }
+}
+
+function stepEnv(runner, files, inputs, extra) {
   const env = {
     ...process.env,
     ...runner.env,
-    HOME: process.env.KIND_ACTION_KEEP_HOME ? process.env.HOME : join(runner.base, 'home'),
+    HOME: runner.home,
     RUNNER_TEMP: join(runner.base, 'temp'),
     RUNNER_TOOL_CACHE: join(runner.base, 'tool-cache'),
     GITHUB_WORKSPACE: join(runner.base, 'workspace'),
-    GITHUB_OUTPUT: runner.files.output,
-    GITHUB_ENV: runner.files.env,
-    GITHUB_STATE: runner.files.state,
-    GITHUB_PATH: runner.files.path,
-    GITHUB_STEP_SUMMARY: runner.files.summary,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_ENV: files.env,
+    GITHUB_STATE: files.state,
+    GITHUB_PATH: files.path,
+    GITHUB_STEP_SUMMARY: files.summary,
     GITHUB_ACTIONS: 'true',
     GITHUB_RUN_ID: runner.runId ?? String(process.pid),
     GITHUB_RUN_ATTEMPT: '1',
@@ -83,19 +94,29 @@ function runNode(script, env, echo) {
   })
 }
 
-/** Runs the main step; afterwards the runner's env and PATH carry what it exported, as on GitHub. */
+/**
+ * Runs the main step; afterwards the runner's env and PATH carry what it exported, as on GitHub.
+ * The result's `step` is what runPost needs (the state this step saved).
+ */
 export async function runMain(runner, inputs, { echo = false, env = {} } = {}) {
-  const result = await runNode('dist/main/index.js', stepEnv(runner, inputs, env), echo)
-  const exported = parseCommandFile(runner.files.env)
-  const paths = readFileSync(runner.files.path, 'utf8').split('\n').filter(Boolean)
+  const files = newStepFiles(runner)
+  const result = await runNode('dist/main/index.js', stepEnv(runner, files, inputs, env), echo)
+  const exported = parseCommandFile(files.env)
+  const paths = readFileSync(files.path, 'utf8').split('\n').filter(Boolean)
   runner.env = { ...runner.env, ...exported }
   if (paths.length) runner.env.PATH = [...paths.reverse(), runner.env.PATH ?? process.env.PATH].join(':')
-  return { ...result, outputs: parseCommandFile(runner.files.output), state: parseCommandFile(runner.files.state) }
+  return { ...result, outputs: parseCommandFile(files.output), state: parseCommandFile(files.state), step: { files, inputs } }
 }
 
-/** Runs the post step with the state the main step saved (STATE_<name>), and the same inputs. */
-export async function runPost(runner, inputs, { echo = false, env = {} } = {}) {
-  const state = parseCommandFile(runner.files.state)
+/** Runs the post step of an earlier main step, with the state it saved (STATE_<name>) and its inputs. */
+export async function runPost(runner, step, { echo = false, env = {} } = {}) {
+  const state = parseCommandFile(step.files.state)
   const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
-  return runNode('dist/post/index.js', stepEnv(runner, inputs, { ...stateEnv, ...env }), echo)
+  const files = { ...newStepFiles(runner), state: step.files.state }
+  return runNode('dist/post/index.js', stepEnv(runner, files, step.inputs, { ...stateEnv, ...env }), echo)
+}
+
+/** The environment later steps of the job see (KUBECONFIG, PATH with kubectl, HOME). */
+export function jobEnv(runner) {
+  return { ...process.env, HOME: runner.home, ...runner.env }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 
 /** A tiny local image (busybox-static imported as a rootfs): no registry is reachable here. */
-export const BUSYBOX_IMAGE = 'kind-action-test/busybox:local'
+export const BUSYBOX_IMAGE = 'kind-action-test/busybox:v2'
 
 export function uniqueName(prefix: string): string {
   return `kat-${prefix}-${randomBytes(3).toString('hex')}`
@@ -22,8 +22,7 @@ export async function ensureBusyboxImage(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'busybox-root-'))
   mkdirSync(join(root, 'bin'))
   copyFileSync('/bin/busybox', join(root, 'bin', 'busybox'))
-  for (const applet of ['sh', 'sleep', 'cat', 'ls', 'echo', 'wc', 'mkdir', 'cp', 'kill', 'tar', 'rm', 'true', 'env']) {
-    symlinkSync('busybox', join(root, 'bin', applet))
-  }
+  const applets = execFileSync('/bin/busybox', ['--list']).toString().split('\n').filter(a => a && a !== 'busybox')
+  for (const applet of applets) symlinkSync('busybox', join(root, 'bin', applet))
   execFileSync('sh', ['-c', `tar -C '${root}' -c . | docker import -c 'ENV PATH=/bin' - ${BUSYBOX_IMAGE}`])
 }

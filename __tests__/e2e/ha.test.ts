@@ -1,0 +1,77 @@
+// Three control planes and two workers behind the load balancer, from an inline config; the API keeps
+// answering through the load balancer when a control-plane container stops.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  ECHO,
+  NODE_IMAGE,
+  containersOf,
+  docker,
+  kubectl,
+  newRunner,
+  retry,
+  runMain,
+  runPost,
+  type MainResult,
+  type Runner
+} from './harness.js'
+
+const CLUSTER = 'e2e-ha'
+const CONFIG = `kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+- role: control-plane
+- role: control-plane
+- role: control-plane
+- role: worker
+  labels: {tier: backend}
+- role: worker
+`
+
+describe('HA cluster through the built action', () => {
+  let runner: Runner
+  let main: MainResult
+
+  beforeAll(async () => {
+    runner = newRunner()
+    main = await runMain(runner, { cluster_name: CLUSTER, node_image: NODE_IMAGE, config: CONFIG, wait: '8m' }, { echo: ECHO })
+    if (main.exitCode !== 0) throw new Error(`main step failed:\n${main.log.slice(-6000)}`)
+  })
+
+  afterAll(async () => {
+    if (main) {
+      const post = await runPost(runner, main.step, { echo: ECHO })
+      expect(post.exitCode).toBe(0)
+      expect(await containersOf(CLUSTER)).toEqual([])
+    }
+  })
+
+  it('creates the nodes and the load balancer with kind names and roles', async () => {
+    const names = await containersOf(CLUSTER)
+    expect(names).toEqual([
+      `${CLUSTER}-control-plane`,
+      `${CLUSTER}-control-plane2`,
+      `${CLUSTER}-control-plane3`,
+      `${CLUSTER}-external-load-balancer`,
+      `${CLUSTER}-worker`,
+      `${CLUSTER}-worker2`
+    ])
+    const role = await docker(['inspect', '-f', '{{index .Config.Labels "io.x-k8s.kind.role"}}', `${CLUSTER}-external-load-balancer`])
+    expect(role.trim()).toBe('external-load-balancer')
+    const lbPort = await docker(['port', `${CLUSTER}-external-load-balancer`, '6443/tcp'])
+    expect(main.outputs.api_server).toBe(`https://${lbPort.trim().split('\n')[0]}`)
+  })
+
+  it('every node is Ready and the worker carries its config label', async () => {
+    const ready = await kubectl(runner, ['get', 'nodes', '-o', 'jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}'])
+    expect(ready.split(' ')).toEqual(['True', 'True', 'True', 'True', 'True'])
+    expect((await kubectl(runner, ['get', 'nodes', '-l', 'tier=backend', '-o', 'name'])).trim()).toBe(`node/${CLUSTER}-worker`)
+  })
+
+  it('the API still answers through the load balancer with one control plane stopped', async () => {
+    await docker(['stop', `${CLUSTER}-control-plane2`])
+    const nodes = await retry('listing nodes through the load balancer', () => kubectl(runner, ['get', 'nodes', '-o', 'name', '--request-timeout=10s']), 60_000)
+    expect(nodes.trim().split('\n')).toHaveLength(5)
+    // Several requests in a row, so that the round robin would have hit the stopped backend.
+    for (let i = 0; i < 6; i++) await kubectl(runner, ['get', '--raw', '/healthz', '--request-timeout=10s'])
+  })
+})

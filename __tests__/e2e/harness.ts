@@ -1,0 +1,98 @@
+// Shared e2e plumbing: the built action run as a runner runs it (hack/runner.mjs), the locally built
+// node image, kubectl from the PATH the action exported, and the upstream kind CLI as the reference.
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { promisify } from 'node:util'
+import YAML from 'yaml'
+// @ts-expect-error plain ESM JavaScript shared with hack/run-action.sh
+import * as runnerModule from '../../hack/runner.mjs'
+
+const execFileAsync = promisify(execFile)
+
+export interface Runner {
+  base: string
+  env: Record<string, string>
+  home: string
+}
+export interface MainResult {
+  exitCode: number
+  log: string
+  outputs: Record<string, string>
+  state: Record<string, string>
+  step: unknown
+}
+const runner = runnerModule as {
+  newRunner(): Runner
+  runMain(r: Runner, inputs: Record<string, string>, o?: { echo?: boolean }): Promise<MainResult>
+  runPost(r: Runner, step: unknown, o?: { echo?: boolean }): Promise<{ exitCode: number; log: string }>
+  jobEnv(r: Runner): Record<string, string>
+}
+export const { newRunner, runMain, runPost, jobEnv } = runner
+
+export const NODE_IMAGE = process.env.KIND_ACTION_E2E_NODE_IMAGE || 'kindest/node:v1.34.4'
+export const KIND_CLI = process.env.KIND_ACTION_KIND_CLI || '/var/cache/kind-action/kind/v0.31.0/kind'
+export const ECHO = process.env.KIND_ACTION_E2E_ECHO === '1'
+
+export async function sh(file: string, args: string[], env?: Record<string, string>, input?: string): Promise<string> {
+  const child = execFileAsync(file, args, { env: env ?? process.env, maxBuffer: 64 * 1024 * 1024 })
+  if (input !== undefined) {
+    child.child.stdin?.end(input)
+  }
+  const { stdout } = await child
+  return stdout
+}
+
+/** kubectl as a later workflow step runs it: from PATH and KUBECONFIG the action exported. */
+export function kubectl(r: Runner, args: string[], input?: string): Promise<string> {
+  return sh('kubectl', args, jobEnv(r), input)
+}
+
+export function kind(args: string[], env?: Record<string, string>): Promise<string> {
+  return sh(KIND_CLI, args, env)
+}
+
+export async function docker(args: string[]): Promise<string> {
+  return sh('docker', args)
+}
+
+export async function containersOf(cluster: string): Promise<string[]> {
+  const out = await docker(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Names}}'])
+  return out.split('\n').filter(Boolean).sort()
+}
+
+/** Names of the anonymous volumes mounted at /var in the cluster's nodes. */
+export async function volumesOf(cluster: string): Promise<string[]> {
+  const names = await containersOf(cluster)
+  if (names.length === 0) return []
+  const out = await docker(['inspect', '-f', '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}', ...names])
+  return out.split(/\s+/).filter(Boolean)
+}
+
+export async function volumeExists(name: string): Promise<boolean> {
+  try {
+    await docker(['volume', 'inspect', name])
+    return true
+  } catch {
+    return false
+  }
+}
+
+export function kubeconfigContexts(path: string): string[] {
+  if (!existsSync(path)) return []
+  const doc = (YAML.parse(readFileSync(path, 'utf8')) ?? {}) as { contexts?: { name: string }[] }
+  return (doc.contexts ?? []).map(c => c.name)
+}
+
+export async function retry<T>(what: string, fn: () => Promise<T>, timeoutMs = 180_000, intervalMs = 2000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  while (Date.now() < deadline) {
+    try {
+      return await fn()
+    } catch (error) {
+      last = error
+      await new Promise(r => setTimeout(r, intervalMs))
+    }
+  }
+  throw new Error(`${what}: still failing after ${timeoutMs / 1000} s: ${(last as Error)?.message ?? String(last)}`)
+}

@@ -1,0 +1,80 @@
+// 1 control plane + 2 workers, and a second cluster beside it in the same job: each with its own
+// context in the same kubeconfig; the upstream kind CLI deletes one of ours; post steps clean up.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  ECHO,
+  NODE_IMAGE,
+  containersOf,
+  kind,
+  kubeconfigContexts,
+  kubectl,
+  newRunner,
+  runMain,
+  runPost,
+  type MainResult,
+  type Runner
+} from './harness.js'
+
+const A = 'e2e-workers'
+const B = 'e2e-second'
+
+describe('two clusters in one job', () => {
+  let runner: Runner
+  let a: MainResult
+  let b: MainResult
+
+  beforeAll(async () => {
+    runner = newRunner()
+    // Two steps of one job, one after the other, as a workflow runs them.
+    a = await runMain(runner, { cluster_name: A, node_image: NODE_IMAGE, workers: '2' }, { echo: ECHO })
+    if (a.exitCode !== 0) throw new Error(`main step A failed:\n${a.log.slice(-6000)}`)
+    b = await runMain(runner, { cluster_name: B, node_image: NODE_IMAGE }, { echo: ECHO })
+    if (b.exitCode !== 0) throw new Error(`main step B failed:\n${b.log.slice(-6000)}`)
+  })
+
+  afterAll(async () => {
+    if (b) await runPost(runner, b.step, { echo: ECHO })
+    if (a) await runPost(runner, a.step, { echo: ECHO })
+  })
+
+  it('names the nodes as kind does and reports them', async () => {
+    expect(await containersOf(A)).toEqual([`${A}-control-plane`, `${A}-worker`, `${A}-worker2`])
+    expect(JSON.parse(a.outputs.nodes).map((n: { name: string; role: string }) => `${n.name}:${n.role}`)).toEqual([
+      `${A}-control-plane:control-plane`,
+      `${A}-worker:worker`,
+      `${A}-worker2:worker`
+    ])
+  })
+
+  it('every node of the first cluster is Ready, through its own context', async () => {
+    const ready = await kubectl(runner, [
+      '--context',
+      `kind-${A}`,
+      'get',
+      'nodes',
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end}'
+    ])
+    expect(ready.trim().split(' ').sort()).toEqual([`${A}-control-plane=True`, `${A}-worker2=True`, `${A}-worker=True`].sort())
+  })
+
+  it('keeps both contexts in one kubeconfig, each reaching its own API server', async () => {
+    expect(a.outputs.kubeconfig).toBe(b.outputs.kubeconfig)
+    expect(kubeconfigContexts(a.outputs.kubeconfig)).toEqual(expect.arrayContaining([`kind-${A}`, `kind-${B}`]))
+    expect(a.outputs.api_server).not.toBe(b.outputs.api_server)
+    const nodesB = await kubectl(runner, ['--context', `kind-${B}`, 'get', 'nodes', '-o', 'name'])
+    expect(nodesB.trim()).toBe(`node/${B}-control-plane`)
+  })
+
+  it('the upstream kind CLI lists both and deletes one of ours; that post step then finds nothing to fail on', async () => {
+    const clusters = (await kind(['get', 'clusters'])).split('\n')
+    expect(clusters).toEqual(expect.arrayContaining([A, B]))
+    await kind(['delete', 'cluster', '--name', B, '--kubeconfig', b.outputs.kubeconfig])
+    expect(await containersOf(B)).toEqual([])
+    expect(kubeconfigContexts(b.outputs.kubeconfig)).not.toContain(`kind-${B}`)
+    const post = await runPost(runner, b.step, { echo: ECHO })
+    expect(post.exitCode).toBe(0)
+    expect(post.log).not.toMatch(/::warning::/)
+    expect(await containersOf(A)).toHaveLength(3)
+  })
+})

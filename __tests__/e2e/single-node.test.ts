@@ -1,0 +1,148 @@
+// One node, made by the built action exactly as a runner runs it; then real workloads on it, the
+// upstream kind CLI against it, and the post step leaving nothing behind.
+import { mkdtempSync, readdirSync, existsSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../helpers/docker.js'
+import {
+  ECHO,
+  NODE_IMAGE,
+  containersOf,
+  kind,
+  kubeconfigContexts,
+  kubectl,
+  newRunner,
+  retry,
+  runMain,
+  runPost,
+  volumeExists,
+  volumesOf,
+  type MainResult,
+  type Runner
+} from './harness.js'
+
+const CLUSTER = 'e2e-single'
+
+const WORKLOADS = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: ${BUSYBOX_IMAGE}
+        imagePullPolicy: Never
+        command: [sh, -c, 'mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www']
+        ports: [{containerPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Mi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  containers:
+  - name: client
+    image: ${BUSYBOX_IMAGE}
+    imagePullPolicy: Never
+    command: [sh, -c, 'echo persisted > /data/file && exec sleep 3600']
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+  - name: data
+    persistentVolumeClaim: {claimName: data}
+`
+
+describe('single-node cluster through the built action', () => {
+  let runner: Runner
+  let main: MainResult
+  let volumes: string[] = []
+
+  beforeAll(async () => {
+    await ensureBusyboxImage()
+    runner = newRunner()
+    main = await runMain(
+      runner,
+      { cluster_name: CLUSTER, node_image: NODE_IMAGE, load_images: BUSYBOX_IMAGE, wait: '5m' },
+      { echo: ECHO }
+    )
+    if (main.exitCode !== 0) throw new Error(`main step failed:\n${main.log.slice(-6000)}`)
+    volumes = await volumesOf(CLUSTER)
+  })
+
+  afterAll(async () => {
+    if (main) await runPost(runner, main.step, { echo: ECHO })
+  })
+
+  it('sets the documented outputs', () => {
+    expect(main.outputs.cluster_name).toBe(CLUSTER)
+    expect(main.outputs.context).toBe(`kind-${CLUSTER}`)
+    expect(main.outputs.api_server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
+    expect(main.outputs.kubernetes_version).toBe(NODE_IMAGE.split(':')[1].split('@')[0])
+    expect(main.outputs.node_image).toBe(NODE_IMAGE)
+    expect(JSON.parse(main.outputs.nodes)).toEqual([
+      { name: `${CLUSTER}-control-plane`, role: 'control-plane', ipv4: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/), ipv6: expect.any(String) }
+    ])
+    expect(kubeconfigContexts(main.outputs.kubeconfig)).toContain(`kind-${CLUSTER}`)
+  })
+
+  it('puts a kubectl on PATH that sees the node Ready', async () => {
+    const status = await kubectl(runner, ['get', 'nodes', '-o', 'jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}'])
+    expect(status).toBe('True')
+    const client = await kubectl(runner, ['version', '-o', 'json'])
+    expect(JSON.parse(client).clientVersion.gitVersion).toBe(main.outputs.kubernetes_version)
+  })
+
+  it('rolls out a Deployment, binds a PVC through the default StorageClass and resolves a Service through CoreDNS', async () => {
+    await kubectl(runner, ['apply', '-f', '-'], WORKLOADS)
+    await kubectl(runner, ['rollout', 'status', 'deployment/web', '--timeout=180s'])
+    await kubectl(runner, ['wait', '--for=condition=Ready', 'pod/client', '--timeout=180s'])
+    const phase = await kubectl(runner, ['get', 'pvc', 'data', '-o', 'jsonpath={.status.phase}'])
+    expect(phase).toBe('Bound')
+    expect(await kubectl(runner, ['exec', 'client', '--', 'cat', '/data/file'])).toBe('persisted\n')
+    const page = await retry('fetching the Service by name', () =>
+      kubectl(runner, ['exec', 'client', '--', 'wget', '-q', '-O', '-', '-T', '5', 'http://web.default.svc.cluster.local/'])
+    )
+    expect(page).toBe('hello-from-web\n')
+  })
+
+  it('is a cluster of its own to the upstream kind CLI', async () => {
+    expect((await kind(['get', 'clusters'])).split('\n')).toContain(CLUSTER)
+    expect((await kind(['get', 'nodes', '--name', CLUSTER])).trim()).toBe(`${CLUSTER}-control-plane`)
+    const dir = mkdtempSync(join(tmpdir(), 'kind-export-'))
+    await kind(['export', 'logs', dir, '--name', CLUSTER])
+    const nodeDir = join(dir, `${CLUSTER}-control-plane`)
+    expect(readdirSync(nodeDir)).toEqual(
+      expect.arrayContaining(['kubelet.log', 'containerd.log', 'journal.log', 'inspect.json', 'kubernetes-version.txt', 'serial.log'])
+    )
+    expect(readFileSync(join(nodeDir, 'kubernetes-version.txt'), 'utf8')).toBe(main.outputs.kubernetes_version)
+    expect(existsSync(join(dir, 'docker-info.txt'))).toBe(true)
+  })
+
+  it('post step removes every container, its volumes and the kubeconfig entry', async () => {
+    expect(volumes.length).toBeGreaterThan(0)
+    const post = await runPost(runner, main.step, { echo: ECHO })
+    expect(post.exitCode).toBe(0)
+    expect(await containersOf(CLUSTER)).toEqual([])
+    for (const v of volumes) expect(await volumeExists(v)).toBe(false)
+    expect(kubeconfigContexts(main.outputs.kubeconfig)).not.toContain(`kind-${CLUSTER}`)
+    expect((await kind(['get', 'clusters'])).split('\n')).not.toContain(CLUSTER)
+  })
+})
