@@ -28,7 +28,7 @@ export function closestName(name: string, candidates: readonly string[]): string
       bestDistance = distance
     }
   }
-  // Short names are only a few edits away from each other; a hint for them would be noise.
-  const allowed = Math.min(2, Math.floor(name.length / 4))
+  // Short names are only a few edits away from anything, so they get a single edit of slack.
+  const allowed = name.length <= 3 ? 1 : 2
   return bestDistance <= allowed ? best : undefined
 }
