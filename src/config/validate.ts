@@ -2,9 +2,9 @@
 // plus a few checks of our own for configs that kind accepts but Docker would refuse later
 // (marked "ours" below): reporting them before any container exists is cheaper for the user.
 
+import { fieldPath, indexPath } from './field-path.js'
 import { formatIP, isIPv4Mapped, parseCIDR, parseIP } from './ip.js'
 import type { Cluster, PortMapping } from './types.js'
-import { fieldPath, indexPath } from './yaml-reader.js'
 
 const NAME_PATTERN = /^[a-z0-9.-]+$/
 /** kind warns above this length: node hostnames (name + "-control-plane2") approach the 63 limit. */

@@ -5,6 +5,7 @@
 // merge keys.
 
 import { isAlias, isMap, isScalar, isSeq, type Document, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml'
+import { fieldPath, indexPath, keyPath } from './field-path.js'
 import { closestName } from './suggest.js'
 
 /** An alias-free YAML value; null stands for an absent value or an explicit null. */
@@ -19,18 +20,6 @@ const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'])
 
 const INT32_MIN = -(2 ** 31)
 const INT32_MAX = 2 ** 31 - 1
-
-export function fieldPath(parent: string, field: string): string {
-  return parent === '' ? field : `${parent}.${field}`
-}
-
-export function indexPath(parent: string, index: number): string {
-  return `${parent}[${index}]`
-}
-
-export function keyPath(parent: string, key: string): string {
-  return `${parent}[${JSON.stringify(key)}]`
-}
 
 export function describe(value: YamlValue | null): string {
   if (value === null) return 'null'

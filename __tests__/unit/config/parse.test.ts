@@ -65,7 +65,7 @@ describe('parseClusterConfig: what kind accepts', () => {
     ],
     [
       'anchors, aliases and merge keys (explicit keys win, earlier merges win)',
-      `${HEADER}nodes:\n- &cp {role: control-plane, image: img:1, labels: &l {a: "1"}}\n- *cp\n- <<: [{role: worker, image: first}, {image: second, labels: *l}]\n  image: own\n`,
+      `${HEADER}nodes:\n- &cp {role: control-plane, image: img:1, labels: &l {a: "1"}}\n- *cp\n- <<: [{role: worker, image: first}, {role: control-plane, image: second, labels: *l}]\n  image: own\n`,
       {
         nodes: [
           { role: 'control-plane', image: 'img:1', labels: { a: '1' } },
