@@ -19,6 +19,8 @@ security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 image="kindest/node:$KUBE_VERSION"
 key_label=io.kind-action.node-key
 force=${1:-}
+# The CNI plugins kindnet's conflist and containerd use (kind ships exactly these).
+cni_plugins="host-local loopback ptp portmap"
 
 log() { echo "build-node: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -43,7 +45,7 @@ packages() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$node_dir/packages.txt"; }
 
 # ---------------------------------------------------------------------------------------------------
 # Stage 1: the root file system. Bump rootfs_recipe when the steps below change in a way that matters.
-rootfs_recipe=1
+rootfs_recipe=2
 rootfs_key=$( { echo "recipe=$rootfs_recipe mirror=$mirror"; packages; } | sha)
 rootfs_tar="$cache/rootfs-$rootfs_key.tar"
 
@@ -87,10 +89,16 @@ EOF
   rm -rf "$root"/var/cache/debconf/* "$root"/var/lib/apt/lists/* "$root"/var/log/* \
     "$root"/tmp/* "$root"/var/tmp/* "$root"/usr/share/doc/* "$root"/usr/share/doc-base/* \
     "$root"/usr/share/man/* "$root"/usr/share/local/*
+  # Also message translations (a node logs in English) and the CNI plugins kindnet does not use; the
+  # four it does use are copied to /opt/cni/bin in the base stage.
+  rm -rf "$root"/usr/share/locale/*
+  find "$root/usr/lib/cni" -type f $(printf '! -name %s ' $cni_plugins) -delete
   tar -C "$root" --numeric-owner --xattrs --xattrs-include='*' -cf "$rootfs_tar.partial" .
   mv "$rootfs_tar.partial" "$rootfs_tar"
   rm -rf "$work"
   log "rootfs $rootfs_key: $(du -h "$rootfs_tar" | cut -f1) in $rootfs_tar"
+  # Roots of older package lists are superseded.
+  find "$cache" -maxdepth 1 -name 'rootfs-*.tar' ! -name "$(basename "$rootfs_tar")" -delete
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -99,7 +107,6 @@ tree_hash() { (cd "$1" && find . -type f -o -type l | LC_ALL=C sort | while read
   printf '%s %s ' "$f" "$(stat -c %a "$f")"; sha256sum < "$f"; done) | sha; }
 base_key=$( { echo "$rootfs_key"; tree_hash "$node_dir/rootfs"; sha < "$0"; } | sha)
 base_image="kind-action/node-base:$base_key"
-cni_plugins="host-local loopback ptp portmap"
 
 build_base() {
   if docker image inspect "$base_image" >/dev/null 2>&1; then log "base $base_image: cached"; return; fi
@@ -135,7 +142,7 @@ build_base() {
   done
   ln -sf /usr/sbin/runc "$root/usr/local/sbin/runc"
   mkdir -p "$root/opt/cni/bin"
-  for p in $cni_plugins; do ln -sf "/usr/lib/cni/$p" "$root/opt/cni/bin/$p"; done
+  for p in $cni_plugins; do cp -p "$root/usr/lib/cni/$p" "$root/opt/cni/bin/$p"; done
 
   # The base OCI spec of every CRI container: this containerd's own default (it differs between
   # containerd versions), plus the DMI hook, minus rlimits (raising them needs CAP_SYS_RESOURCE).
@@ -150,12 +157,18 @@ build_base() {
       --change 'ENTRYPOINT ["/usr/local/bin/entrypoint","/sbin/init"]' \
       - "$base_image-import" >/dev/null
   # `docker import --change` cannot set STOPSIGNAL. systemd exits cleanly on SIGRTMIN+3 only.
-  printf 'FROM %s\nSTOPSIGNAL SIGRTMIN+3\n' "$base_image-import" |
-    DOCKER_BUILDKIT=0 docker build -q -t "$base_image" - >/dev/null
+  # The legacy builder uses the local image for FROM (BuildKit may try a registry); its deprecation
+  # notice on stderr is noise, so output is shown only on failure.
+  local out
+  out=$(printf 'FROM %s\nSTOPSIGNAL SIGRTMIN+3\n' "$base_image-import" |
+    DOCKER_BUILDKIT=0 docker build -q -t "$base_image" - 2>&1) || die "docker build failed: $out"
   docker rmi "$base_image-import" >/dev/null
   rm -rf "$work"
   check_metadata "$base_image"
   log "base $base_image: built"
+  # Older base images are superseded (node images keep their layers alive).
+  docker images --format '{{.Repository}}:{{.Tag}}' kind-action/node-base | grep -vxF "$base_image" |
+    xargs -r docker rmi >/dev/null 2>&1 || true
 }
 
 # kind relies on this metadata (kind-spec 7.3); a wrong value breaks node start or stop.
@@ -168,6 +181,93 @@ check_metadata() {
     die "$1: ENV container=docker missing"
 }
 
+# ---------------------------------------------------------------------------------------------------
+# Stage 3: the node image. Inputs come from build-kubernetes.sh and build-components.sh.
+kube_bin="$KIND_ACTION_CACHE/kubernetes/$KUBE_VERSION/bin"
+sandbox_image=$(sed -n 's/^[[:space:]]*sandbox_image[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' \
+  "$node_dir/rootfs/etc/containerd/config.toml")
+
+# Sets crictl_bin, archive and archive_list from what build-components.sh left in the cache.
+find_component_outputs() {
+  [[ -f $KIND_ACTION_CACHE/kubernetes/$KUBE_VERSION/.done ]] ||
+    die "no Kubernetes $KUBE_VERSION binaries in $kube_bin: run build-kubernetes.sh first"
+  crictl_bin=${CRICTL_BIN:-$KIND_ACTION_CACHE/crictl/$CRICTL_VERSION/crictl}
+  [[ -x $crictl_bin ]] || die "no crictl at $crictl_bin: run build-components.sh first"
+  archive=${COMPONENTS_ARCHIVE:-$("$here/build-components.sh" --print-archive)}
+  archive_list="${archive%.tar}.list"
+  [[ -f $archive && -f $archive_list ]] || die "no component archive $archive: run build-components.sh first"
+}
+
+# Every image a node must hold, as containerd names them: kubeadm's list for this version with pause
+# replaced by containerd's sandbox image (as kind's build does), plus the images of the manifests.
+required_images() {
+  local c=$1
+  docker exec "$c" kubeadm config images list --kubernetes-version "$KUBE_VERSION" | grep -v /pause:
+  echo "$sandbox_image"
+  grep -ho 'docker\.io/kindest/[a-z-]*:[A-Za-z0-9._-]*' "$node_dir"/manifests/*.yaml
+}
+
+build_node() {
+  find_component_outputs
+  local node_key bin
+  node_key=$( { echo "$base_key $KUBE_VERSION $(basename "$archive")"; tree_hash "$node_dir/manifests";
+    sha256sum "$kube_bin"/kubeadm "$kube_bin"/kubelet "$kube_bin"/kubectl "$crictl_bin" | cut -d' ' -f1; } | sha)
+  if [[ -z $force ]] &&
+     [[ $(docker image inspect -f "{{index .Config.Labels \"$key_label\"}}" "$image" 2>/dev/null) == "$node_key" ]]; then
+    log "$image ($node_key): cached"; return
+  fi
+  log "building $image ($node_key)"
+  # An unprivileged container, as kind's own build uses: containerd only has to import, not run.
+  local c="kind-action-node-build-$node_key"
+  docker rm -f -v "$c" >/dev/null 2>&1 || true
+  docker run -d --name "$c" --entrypoint sleep --security-opt seccomp=unconfined "$base_image" infinity >/dev/null
+  trap "docker rm -f -v '$c' >/dev/null 2>&1 || true" EXIT
+
+  for bin in kubeadm kubelet kubectl; do docker cp "$kube_bin/$bin" "$c:/usr/bin/$bin"; done
+  docker cp "$crictl_bin" "$c:/usr/local/bin/crictl"
+  docker exec "$c" sh -c 'chown root:root /usr/bin/kube* /usr/local/bin/crictl && chmod 0755 /usr/bin/kube* /usr/local/bin/crictl'
+  # The kind CLI parses this as strict semver: one line, no newline.
+  printf '%s' "$KUBE_VERSION" | docker exec -i "$c" sh -c 'cat > /kind/version'
+  docker exec "$c" mkdir -p /kind/manifests
+  docker exec -i "$c" sh -c 'cat > /kind/manifests/default-cni.yaml' < "$node_dir/manifests/default-cni.yaml"
+  docker exec -i "$c" sh -c 'cat > /kind/manifests/default-storage.yaml' < "$node_dir/manifests/default-storage.yaml"
+
+  preload_images "$c"
+
+  docker commit \
+    --change 'ENTRYPOINT ["/usr/local/bin/entrypoint","/sbin/init"]' \
+    --change 'ENV HTTP_PROXY="" HTTPS_PROXY="" NO_PROXY=""' \
+    --change "LABEL $key_label=$node_key" \
+    "$c" "$image" >/dev/null
+  docker rm -f -v "$c" >/dev/null
+  trap - EXIT
+  check_metadata "$image"
+  log "$image: built ($(docker image inspect -f '{{.Size}}' "$image" | numfmt --to=iec))"
+}
+
+# Imports the component archive into containerd's k8s.io namespace inside the build container.
+# ctr 1.6 has no --label on import; --no-unpack because the container's root is overlayfs (the CRI
+# unpacks on first use in the node).
+preload_images() {
+  local c=$1 i missing
+  docker exec -d "$c" sh -c 'containerd >/var/log/containerd-build.log 2>&1'
+  for i in $(seq 1 60); do
+    docker exec "$c" ctr version >/dev/null 2>&1 && break
+    [[ $i == 60 ]] && die "containerd did not start in the build container"
+    sleep 0.5
+  done
+  log "importing $(wc -l < "$archive_list") images from $archive"
+  docker exec -i "$c" ctr --namespace=k8s.io images import --all-platforms --no-unpack --digests - < "$archive" >/dev/null
+  # Only containerd 2.x honours the pin (it exempts images from garbage collection); kind's kubelet
+  # config disables image GC anyway. Kept so the node looks like kind's.
+  docker exec "$c" sh -c 'for n in $(ctr -n k8s.io images ls -q); do
+    ctr -n k8s.io images label "$n" io.cri-containerd.pinned=pinned >/dev/null; done'
+  missing=$(comm -23 <(required_images "$c" | sort -u) <(docker exec "$c" ctr -n k8s.io images ls -q | sort -u))
+  [[ -z $missing ]] || die "images missing after import:"$'\n'"$missing"
+  docker exec "$c" sh -c 'pkill -x containerd; while pgrep -x containerd >/dev/null; do sleep 0.2; done'
+}
+
 ensure_host_tools
 build_rootfs
 build_base
+build_node
