@@ -15,6 +15,8 @@ import { LOAD_BALANCER_IMAGE } from './node-images.js'
 import { saveState, type ActionState } from './state.js'
 import { installKubectlFromNode, installKubectlRelease } from './tools/kubectl.js'
 import { loadImagesIntoNodes } from './cluster/load-images.js'
+import { writeFailureSummary } from './logs/diagnose.js'
+import { describeFailure } from './summary.js'
 
 function setOutputs(created: CreatedCluster, kubeconfigPath: string, nodeImage: string): void {
   core.setOutput('cluster_name', created.name)
@@ -29,6 +31,7 @@ function setOutputs(created: CreatedCluster, kubeconfigPath: string, nodeImage: 
 export async function run(docker: DockerPort = new DockerodePort(), env = process.env): Promise<void> {
   let inputs: Inputs
   let state: ActionState | undefined
+  let phases: Phases | undefined
   try {
     inputs = parseInputs()
     const { cluster, nodeImage } = loadCluster(inputs, env)
@@ -48,7 +51,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     }
     saveState(state)
 
-    const phases = new Phases(githubReporter)
+    phases = new Phases(githubReporter)
     await phases.timed('Checking the cluster name is free', () => assertClusterAbsent(docker, cluster.name))
     state.creating = true
     saveState(state)
@@ -66,6 +69,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     })
     state.nodes = created.nodes
     state.kubernetesVersion = created.kubernetesVersion
+    state.nodeImageId = created.images.find(i => i.ref === nodeImage)?.id
     state.timings = phases.timings
     saveState(state)
 
@@ -83,6 +87,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       )
     }
     state.timings = phases.timings
+    state.completed = true
     saveState(state)
     setOutputs(created, kubeconfigPath, nodeImage)
     core.info(`Cluster "${created.name}" is ready: kubectl --context ${kubeconfigContext(created.name)} get nodes`)
@@ -91,12 +96,25 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     const cause = error instanceof PhaseError ? error.cause : error
     const message = cause instanceof Error ? cause.message : String(cause)
     if (state) {
-      state.failure = { phase, message }
+      state.failure = describeFailure(phase, cause)
+      if (phases) state.timings = phases.timings
       saveState(state)
     }
     if (cause instanceof NodeCommandError) core.info(`Output of the failed command:\n${cause.outputTail}`)
     // One annotation with the phase and the cause in one line; the whole story goes to the log.
     core.info(message)
     core.setFailed(`${phase}: ${message.split('\n')[0]}`)
+    if (state) {
+      // The summary of a failed creation is written now, while the cluster is still there to be asked
+      // which pods are not Ready; the post step adds the logs part. It must not hide the failure itself.
+      try {
+        if (await writeFailureSummary(docker, state, env)) {
+          state.summaryWritten = true
+          saveState(state)
+        }
+      } catch (summaryError) {
+        core.warning(`job summary: ${(summaryError as Error).message}`)
+      }
+    }
   }
 }

@@ -6,7 +6,8 @@ import { deleteCluster } from './cluster/delete.js'
 import { resolveKubeconfigPath } from './cluster/kubeconfig.js'
 import { DockerodePort } from './docker/dockerode-port.js'
 import type { DockerPort } from './docker/port.js'
-import { OWNER_LABEL, ownerId } from './github-reporter.js'
+import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
+import { reportInPost } from './logs/post-report.js'
 import { loadState, type ActionState } from './state.js'
 
 /** What to tear down when main saved no state: this job's containers of the cluster the inputs name. */
@@ -32,6 +33,16 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       return
     }
     const target = state ?? stateFromInputs(env)
+    // Logs and the job summary first: once the nodes are deleted their logs are gone.
+    await reportInPost({
+      docker,
+      state,
+      clusterName: target.clusterName,
+      labels: { [OWNER_LABEL]: target.owner },
+      reporter: githubReporter,
+      read: name => core.getInput(name),
+      env
+    })
     if (!target.cleanup) {
       core.info(`cleanup is false: leaving cluster "${target.clusterName}" running.`)
       return

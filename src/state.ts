@@ -11,6 +11,18 @@ const STATE_KEY = 'kind-action'
 export interface FailureInfo {
   phase: string
   message: string
+  /** When a command in a node failed: the node, the command line and the last lines of its output. */
+  node?: string
+  command?: string
+  outputTail?: string
+}
+
+/** Whether the node image came from the image cache (issue 5); shown in the job summary. */
+export interface CacheFact {
+  hit: boolean
+  key?: string
+  /** A few words, e.g. timings or why the cache was skipped. */
+  detail?: string
 }
 
 export interface ActionState {
@@ -27,7 +39,14 @@ export interface ActionState {
   /** True once this step started creating containers: only then does post delete anything. */
   creating: boolean
   failure?: FailureInfo
+  /** Set at the very end of a successful main step; creating without completed means main never finished. */
+  completed?: boolean
+  /** The main step already wrote the job summary (it does on failure); post then adds only its logs part. */
+  summaryWritten?: boolean
   nodeImage?: string
+  /** The node image's ID on the Docker host, shown when the reference has no digest. */
+  nodeImageId?: string
+  cache?: CacheFact
   kubernetesVersion?: string
   nodes?: NodeSummary[]
   timings?: PhaseTiming[]
