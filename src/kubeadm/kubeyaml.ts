@@ -75,6 +75,7 @@ function typeMetaField(doc: JsonValue, field: string): string {
 }
 
 export function matchInfoOf(doc: JsonValue): MatchInfo {
+  if (doc !== null && !isJsonObject(doc)) throw new Error('a document must be a YAML mapping to be matched by kind and apiVersion')
   return { kind: typeMetaField(doc, 'kind'), apiVersion: typeMetaField(doc, 'apiVersion') }
 }
 

@@ -1,15 +1,12 @@
-// RFC 7386 JSON merge patch, with the details of the library kind uses
-// (github.com/evanphx/json-patch/v5 v5.6.0, MergePatch):
+// RFC 7386 JSON merge patch. Where the library kind uses (evanphx/json-patch/v5 v5.6.0) differs
+// in a way a kind config can observe, this follows the library:
 // - a value that is inserted rather than merged has its null members pruned, also inside objects
-//   nested in arrays (arrays keep their own null elements);
-// - an array that replaces an object is inserted as it is, without pruning;
-// - a patch that is not an object replaces the document; a null patch or document is an error.
+//   nested in arrays (the RFC keeps everything inside arrays; arrays keep their own null elements);
+// - an array that replaces an object is inserted as it is, without pruning.
+// At the top level a non-object patch replaces the document, as the RFC says (the library raises an
+// error instead, but kind never gets there: it rejects such patches earlier).
 
 import { deepClone, isJsonObject, type JsonObject, type JsonValue } from './json.js'
-
-export class MergePatchError extends Error {
-  override name = 'MergePatchError'
-}
 
 function prune(v: JsonValue): JsonValue {
   if (isJsonObject(v)) {
@@ -45,14 +42,10 @@ function mergeObjects(doc: JsonObject, patch: JsonObject): void {
 
 /** Returns the patched document; neither argument is modified. */
 export function mergePatch(doc: JsonValue, patch: JsonValue): JsonValue {
-  if (patch === null) throw new MergePatchError('Invalid JSON Patch')
-  if (doc === null) throw new MergePatchError('Invalid JSON Document')
+  if (!isJsonObject(patch)) return deepClone(patch)
   const p = deepClone(patch)
-  if (isJsonObject(doc) && isJsonObject(p)) {
-    const d = deepClone(doc)
-    mergeObjects(d, p)
-    return d
-  }
-  if (isJsonObject(p) || Array.isArray(p)) return prune(p)
-  throw new MergePatchError('Invalid JSON Patch')
+  if (!isJsonObject(doc)) return prune(p)
+  const d = deepClone(doc)
+  mergeObjects(d, p)
+  return d
 }
