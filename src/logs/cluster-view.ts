@@ -194,14 +194,21 @@ export interface ClusterView {
   errors: string[]
 }
 
-type Kubectl = (args: string[]) => Promise<Captured>
+/** Output bytes a JSON answer may have: it is parsed, not written, and a cut JSON document is useless. */
+export const JSON_MAX_BYTES = 128 * 1024 * 1024
+
+type Kubectl = (args: string[], options?: { maxBytes?: number }) => Promise<Captured>
 
 /** Asks the cluster through `kubectl` (in a node); every failure is recorded, none is thrown. */
 export async function clusterView(kubectl: Kubectl, options: { maxDescribedPods?: number } = {}): Promise<ClusterView> {
   const view: ClusterView = { files: [], notReadyPods: [], errors: [] }
   const json = async (args: string[], what: string): Promise<string | undefined> => {
-    const result = await kubectl([...args, '-o', 'json'])
-    if (result.exitCode === 0) return result.output.toString()
+    const result = await kubectl([...args, '-o', 'json'], { maxBytes: JSON_MAX_BYTES })
+    if (result.exitCode === 0 && !result.truncated) return result.output.toString()
+    if (result.truncated) {
+      view.errors.push(`kubectl ${args.join(' ')}: the answer is larger than ${JSON_MAX_BYTES / 1024 / 1024} MiB [${what}]`)
+      return undefined
+    }
     view.errors.push(`kubectl ${args.join(' ')} (exit code ${result.exitCode}): ${result.stderr || 'no output'} [${what}]`)
     return undefined
   }
@@ -266,14 +273,14 @@ export async function clusterView(kubectl: Kubectl, options: { maxDescribedPods?
 
 /** The kubectl of a node, with the admin kubeconfig kubeadm wrote there. */
 export function nodeKubectl(docker: DockerPort, node: string, options: { maxBytes: number; timeoutMs: number }): Kubectl {
-  return args => capture(docker, node, [...KUBECTL, ...args], options)
+  return (args, call) => capture(docker, node, [...KUBECTL, ...args], { ...options, ...call })
 }
 
 /** Just the pods that are not Ready, with their events: two questions, for a failure summary. */
 export async function notReadyPodsOf(kubectl: Kubectl): Promise<NotReadyPod[]> {
   const [events, pods] = await Promise.all([
-    kubectl(['get', 'events', '--all-namespaces', '-o', 'json']),
-    kubectl(['get', 'pods', '--all-namespaces', '-o', 'json'])
+    kubectl(['get', 'events', '--all-namespaces', '-o', 'json'], { maxBytes: JSON_MAX_BYTES }),
+    kubectl(['get', 'pods', '--all-namespaces', '-o', 'json'], { maxBytes: JSON_MAX_BYTES })
   ])
   if (pods.exitCode !== 0) throw new Error(`kubectl get pods (exit code ${pods.exitCode}): ${pods.stderr || 'no output'}`)
   return notReadyPods(pods.output.toString(), events.exitCode === 0 ? parseEvents(events.output.toString()) : [])

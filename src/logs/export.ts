@@ -132,7 +132,7 @@ export async function exportLogs(options: ExportOptions): Promise<ExportResult> 
     tasks.push(
       attempt('cluster view', async () => {
         const kubectl = nodeKubectl(docker, bootstrap.name, { maxBytes: limits.maxFileBytes, timeoutMs: limits.commandTimeoutMs })
-        const view = await clusterView(args => slot(() => kubectl(args)))
+        const view = await clusterView((args, call) => slot(() => kubectl(args, call)))
         const viewDir = join(dir, CLUSTER_VIEW_DIR)
         await mkdir(viewDir, { recursive: true })
         for (const file of view.files) await writeFile(join(viewDir, file.path), file.content)

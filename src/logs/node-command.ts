@@ -10,6 +10,8 @@ export interface Captured {
   exitCode: number
   /** The last lines of stderr, for error messages. */
   stderr: string
+  /** The output was longer than the cap and lost its beginning. */
+  truncated: boolean
 }
 
 export class CommandTimeout extends Error {
@@ -55,7 +57,7 @@ export async function capture(
   try {
     const [result] = await Promise.race([Promise.all([done, reading]), timer.promise])
     if (result.stderr) tail.push(result.stderr)
-    return { output: tail.contents(), exitCode: result.exitCode, stderr: lastLines(result.stderr, 5) }
+    return { output: tail.contents(), exitCode: result.exitCode, stderr: lastLines(result.stderr, 5), truncated: tail.truncated }
   } finally {
     timer.clear()
   }

@@ -11,6 +11,9 @@ import { formatBytes, truncationNote } from './limits.js'
 
 const BLOCK = 512
 
+/** A byte stream (a docker exec's stdout), or bytes already at hand. */
+export type TarSource = AsyncIterable<Buffer | string | Uint8Array> | Iterable<Buffer> | Buffer
+
 export interface ExtractLimits {
   /** Bytes kept of one file; a longer file keeps its last bytes, after a note saying so. */
   maxFileBytes: number
@@ -38,8 +41,14 @@ class ByteReader {
   private done = false
   private readonly iterator: AsyncIterator<Buffer | string | Uint8Array>
 
-  constructor(source: AsyncIterable<Buffer | string | Uint8Array>) {
-    this.iterator = source[Symbol.asyncIterator]()
+  constructor(source: TarSource) {
+    if (Buffer.isBuffer(source)) source = [source]
+    this.iterator =
+      Symbol.asyncIterator in source
+        ? source[Symbol.asyncIterator]()
+        : (async function* () {
+            yield* source
+          })()
   }
 
   /** Pulls until `n` bytes are buffered or the source ends; returns how many are buffered. */
@@ -184,7 +193,7 @@ const TYPE_NAMES: Record<string, string> = {
  * problems are listed in the report — but throws when the bytes are not a tar archive at all.
  */
 export async function extractTar(
-  source: AsyncIterable<Buffer | string | Uint8Array>,
+  source: TarSource,
   target: string,
   limits: ExtractLimits
 ): Promise<ExtractReport> {
@@ -202,7 +211,7 @@ export async function extractTar(
       if (!checksumOk(header)) throw new Error('the stream is not a tar archive (bad header checksum)')
 
       const type = String.fromCharCode(header[156] || 0x30)
-      const ustar = header.subarray(257, 263).toString('latin1') === 'ustar\u000000'
+      const ustar = header.subarray(257, 265).toString('latin1') === 'ustar\u000000'
       const prefix = ustar ? text(header, 345, 155) : ''
       let name = longName ?? pax.path ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100))
       const size = pax.size !== undefined ? Number(pax.size) : number(header, 124, 12)
