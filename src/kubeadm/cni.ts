@@ -70,3 +70,8 @@ export function renderDefaultCNIManifest(manifest: string, input: CNIManifestInp
   }
   return out
 }
+
+/** Positional form of renderDefaultCNIManifest. */
+export function prepareCniManifest(manifest: string, podSubnet: string, controlPlaneEndpoint: string): string {
+  return renderDefaultCNIManifest(manifest, { podSubnet, controlPlaneEndpoint })
+}
