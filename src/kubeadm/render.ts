@@ -5,48 +5,19 @@
 // The documents are built as values rather than by text templating; the result is then normalised
 // exactly like kind's output (through JSON and go-yaml), so the text is the same.
 
-import { isIP, isIPv4 } from 'node:net'
-import type { Cluster, IPFamily, KubeProxyMode, Node } from '../config/types.js'
+import type { Cluster, Node } from '../config/types.js'
+import { API_SERVER_INTERNAL_PORT, KUBEADM_TOKEN, KubeadmConfigError, type KubeadmConfigData } from './config-data.js'
 import { encodeYAML } from './goyaml/encode.js'
 import { resolvePlain } from './goyaml/resolve.js'
 import { newObject, type JsonObject, type JsonValue } from './json.js'
+import { kubeadmDataForNode, type NodeIPs } from './node-data.js'
 import { patchKubeadmConfig, type KubeadmPatchSources } from './patch.js'
 import { semver, Version } from './version.js'
 
-export const KUBEADM_CONFIG_PATH = '/kind/kubeadm.conf'
-/** Well-known bootstrap token; the cluster is disposable and reachable only locally. */
-export const KUBEADM_TOKEN = 'abcdef.0123456789abcdef'
-export const API_SERVER_INTERNAL_PORT = 6443
+export * from './config-data.js'
+export * from './node-data.js'
+
 const CRI_SOCKET = 'unix:///run/containerd/containerd.sock'
-
-export class KubeadmConfigError extends Error {
-  override name = 'KubeadmConfigError'
-}
-
-export interface KubeadmConfigData {
-  clusterName: string
-  /** Contents of /kind/version on the node, e.g. `v1.34.4`. */
-  kubernetesVersion: string
-  /** `<cluster>-external-load-balancer:6443` with several control planes, else `<cluster>-control-plane:6443`. */
-  controlPlaneEndpoint: string
-  apiServerAddress: string
-  podSubnet: string
-  serviceSubnet: string
-  kubeProxyMode: KubeProxyMode
-  ipFamily: IPFamily
-  featureGates: Record<string, boolean>
-  runtimeConfig: Record<string, string>
-  /** The node's container name. */
-  nodeName: string
-  /** The node's address, or for dual stack `<primary>,<secondary>` in the service subnets' order. */
-  nodeAddress: string
-  /** `k=v` pairs joined by `,`, or `''`. */
-  nodeLabels: string
-  controlPlane: boolean
-  rootless: boolean
-  /** Provider name in `kind://<provider>/<cluster>/<node>`; kind's docker provider says `docker`. */
-  nodeProvider?: string
-}
 
 export type KubeadmAPIVersion = 'kubeadm.k8s.io/v1beta2' | 'kubeadm.k8s.io/v1beta3' | 'kubeadm.k8s.io/v1beta4'
 
@@ -298,74 +269,6 @@ const NO_PATCHES: KubeadmPatchSources = {
 /** The exact contents of /kind/kubeadm.conf for one node. */
 export function renderKubeadmConfig(data: KubeadmConfigData, patches: KubeadmPatchSources = NO_PATCHES): string {
   return patchKubeadmConfig(renderKubeadmTemplate(data), patches)
-}
-
-export interface NodeIPs {
-  /** The node's IPv4 address on the cluster network ('' if none). */
-  ipv4: string
-  /** The node's global IPv6 address on the cluster network ('' if none). */
-  ipv6: string
-}
-
-function isIPv4Literal(ip: string): boolean {
-  // Go treats IPv4-mapped IPv6 addresses as IPv4.
-  return isIPv4(ip) || (isIP(ip) === 6 && /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip))
-}
-
-function primaryIsIPv4(serviceSubnet: string): boolean {
-  const primary = serviceSubnet.split(',')[0] as string
-  const [ip, prefix, ...rest] = primary.split('/')
-  const bits = isIP(ip ?? '') === 4 ? 32 : 128
-  if (rest.length > 0 || !isIP(ip ?? '') || !/^[0-9]+$/.test(prefix ?? '') || Number(prefix) > bits) {
-    throw new KubeadmConfigError(`failed to parse primary Service Subnet ${primary} (${serviceSubnet})`)
-  }
-  return isIPv4Literal(ip as string)
-}
-
-/** The node address kind passes to kubeadm (§4.2). */
-export function nodeAddressFor(cluster: Cluster, nodeName: string, ips: NodeIPs): string {
-  const family = cluster.networking.ipFamily
-  if (family === 'ipv4') return ips.ipv4
-  if (isIP(ips.ipv6) === 0) {
-    throw new KubeadmConfigError(`failed to get IPv6 address for node ${nodeName}; is docker configured to use IPv6 correctly?`)
-  }
-  if (family === 'ipv6') return ips.ipv6
-  return primaryIsIPv4(cluster.networking.serviceSubnet) ? `${ips.ipv4},${ips.ipv6}` : `${ips.ipv6},${ips.ipv4}`
-}
-
-/** kind iterates a Go map here (random order); sorted makes the file reproducible. */
-export function nodeLabelsString(labels: Record<string, string>): string {
-  return sortedKeys(labels)
-    .map((k) => `${k}=${labels[k] as string}`)
-    .join(',')
-}
-
-export function kubeadmDataForNode(
-  cluster: Cluster,
-  node: Node,
-  nodeName: string,
-  ips: NodeIPs,
-  kubernetesVersion: string,
-  controlPlaneEndpoint: string,
-  options: { rootless?: boolean } = {}
-): KubeadmConfigData {
-  return {
-    clusterName: cluster.name,
-    kubernetesVersion,
-    controlPlaneEndpoint,
-    apiServerAddress: cluster.networking.apiServerAddress,
-    podSubnet: cluster.networking.podSubnet,
-    serviceSubnet: cluster.networking.serviceSubnet,
-    kubeProxyMode: cluster.networking.kubeProxyMode,
-    ipFamily: cluster.networking.ipFamily,
-    featureGates: { ...cluster.featureGates },
-    runtimeConfig: { ...cluster.runtimeConfig },
-    nodeName,
-    nodeAddress: nodeAddressFor(cluster, nodeName, ips),
-    nodeLabels: nodeLabelsString(node.labels),
-    controlPlane: node.role === 'control-plane',
-    rootless: options.rootless ?? false
-  }
 }
 
 /** /kind/kubeadm.conf for `node` (an element of `cluster.nodes`), with the cluster's and the node's patches. */
