@@ -14,7 +14,7 @@ import {
   sortedControlPlanes,
   type PlannedNode
 } from './identity.js'
-import { ensureImage, type ImageResolution } from './images.js'
+import { ensureImage, type ImageResolution, type ImageSource } from './images.js'
 import { kindKubeconfig, type KubeconfigDoc } from './kubeconfig.js'
 import { ensureNetwork, proxyEnvironment } from './network.js'
 import { readFile, run, writeFile } from './node-exec.js'
@@ -52,6 +52,8 @@ export interface CreateOptions {
   /** Labels of our own, added to every container (kind ignores unknown labels). */
   extraLabels: Record<string, string>
   hostEnv: Record<string, string | undefined>
+  /** Where images may come from before a pull (the image cache); none: inspect, then pull. */
+  imageSource?: ImageSource
 }
 
 export interface NodeSummary {
@@ -127,7 +129,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     const refs = [...new Set(cluster.nodes.map(n => n.image))].sort()
     if (ha) refs.push(options.loadBalancerImage)
     return Promise.all([
-      Promise.all(refs.map(ref => ensureImage(docker, ref))),
+      Promise.all(refs.map(ref => ensureImage(docker, ref, undefined, options.imageSource))),
       ensureNetwork(docker, options.network),
       docker.info().then(info => hostFacts(info, options.hostEnv))
     ])
@@ -137,13 +139,15 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     const names = [...nodes.map(n => n.name), ...(ha ? [loadBalancerName(cluster.name)] : [])]
     const proxyEnv = proxyEnvironment(options.hostEnv, cluster.networking, network.subnets, names)
     const pickedPorts = await pickFreePorts(portsToPick(cluster))
+    // A restored image may be reachable only by its tag or ID (see ImageResolution.runRef).
+    const runRef = (ref: string): string => images.find(i => i.ref === ref)?.runRef ?? ref
     const containers = planContainers({
-      cluster,
+      cluster: { ...cluster, nodes: cluster.nodes.map(n => ({ ...n, image: runRef(n.image) })) },
       network: options.network,
       host: facts,
       proxyEnv,
       pickedPorts,
-      loadBalancerImage: options.loadBalancerImage
+      loadBalancerImage: runRef(options.loadBalancerImage)
     })
     for (const c of containers) c.spec.Labels = { ...c.spec.Labels, ...options.extraLabels }
     await Promise.all(containers.map(c => startContainer(docker, c)))

@@ -1,6 +1,7 @@
-// Making sure the images a cluster needs are on the Docker host (kind-spec §2.1): inspect first,
-// pull only what is missing, with kind's retry schedule.
-import type { DockerPort } from '../docker/port.js'
+// Making sure the images a cluster needs are on the Docker host (kind-spec §2.1): inspect first, then
+// an optional image source (the image cache, passed in so this code stays free of @actions/*), then
+// pull what is still missing, with kind's retry schedule.
+import type { DockerPort, ImageInfo } from '../docker/port.js'
 import { engineMessage } from '../docker/dockerode-port.js'
 
 const RETRY_DELAYS_MS = [1000, 2000, 3000, 4000]
@@ -10,23 +11,48 @@ export interface ImageResolution {
   id: string
   pulled: boolean
   seconds: number
+  /** Where the image came from: already on the host, restored by the image source, or pulled. */
+  source: 'present' | 'cache' | 'pull'
+  /** The reference to create containers with: `ref`, unless a restored image is only reachable otherwise. */
+  runRef: string
+}
+
+export interface RestoredImage {
+  id: string
+  /** How the Engine now reaches the image (a restore may lose the repository digest of `ref`). */
+  runRef: string
+}
+
+/** Somewhere images can come from before a pull. Implementations never throw: undefined means pull. */
+export interface ImageSource {
+  restore(ref: string): Promise<RestoredImage | undefined>
+  /** Told about each pull, so that the source can keep the image for later runs. */
+  pulled(ref: string, image: ImageInfo, seconds: number): void
 }
 
 export async function ensureImage(
   docker: DockerPort,
   ref: string,
-  sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
+  sleep = (ms: number) => new Promise(r => setTimeout(r, ms)),
+  source?: ImageSource
 ): Promise<ImageResolution> {
   const start = performance.now()
+  const elapsed = (): number => (performance.now() - start) / 1000
   const present = await docker.inspectImage(ref)
-  if (present) return { ref, id: present.id, pulled: false, seconds: 0 }
+  if (present) return { ref, id: present.id, pulled: false, seconds: 0, source: 'present', runRef: ref }
+  const restored = await source?.restore(ref)
+  if (restored) return { ref, id: restored.id, pulled: false, seconds: elapsed(), source: 'cache', runRef: restored.runRef }
+  const pullStart = performance.now()
   let lastError: unknown
   for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
     if (attempt > 0) await sleep(RETRY_DELAYS_MS[attempt - 1])
     try {
       await docker.pullImage(ref)
       const pulled = await docker.inspectImage(ref)
-      if (pulled) return { ref, id: pulled.id, pulled: true, seconds: (performance.now() - start) / 1000 }
+      if (pulled) {
+        source?.pulled(ref, pulled, (performance.now() - pullStart) / 1000)
+        return { ref, id: pulled.id, pulled: true, seconds: elapsed(), source: 'pull', runRef: ref }
+      }
     } catch (error) {
       lastError = error
     }
