@@ -187,15 +187,18 @@ kube_bin="$KIND_ACTION_CACHE/kubernetes/$KUBE_VERSION/bin"
 sandbox_image=$(sed -n 's/^[[:space:]]*sandbox_image[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' \
   "$node_dir/rootfs/etc/containerd/config.toml")
 
-# Sets crictl_bin, archive and archive_list from what build-components.sh left in the cache.
+# Sets crictl_bin, archive and archive_list from what build-components.sh recorded in current.env
+# (environment variables of the same names win).
 find_component_outputs() {
   [[ -f $KIND_ACTION_CACHE/kubernetes/$KUBE_VERSION/.done ]] ||
     die "no Kubernetes $KUBE_VERSION binaries in $kube_bin: run build-kubernetes.sh first"
-  crictl_bin=${CRICTL_BIN:-$KIND_ACTION_CACHE/crictl/$CRICTL_VERSION/crictl}
-  [[ -x $crictl_bin ]] || die "no crictl at $crictl_bin: run build-components.sh first"
-  archive=${COMPONENTS_ARCHIVE:-$("$here/build-components.sh" --print-archive)}
-  archive_list="${archive%.tar}.list"
-  [[ -f $archive && -f $archive_list ]] || die "no component archive $archive: run build-components.sh first"
+  local current="$KIND_ACTION_CACHE/components/current.env"
+  [[ -n ${COMPONENTS_ARCHIVE:-} || -f $current ]] || die "no component images yet: run build-components.sh first"
+  archive=${COMPONENTS_ARCHIVE:-$(. "$current"; echo "$COMPONENTS_ARCHIVE")}
+  archive_list=${COMPONENTS_LIST:-$(. "$current"; echo "$COMPONENTS_LIST")}
+  crictl_bin=${CRICTL_BIN:-$(. "$current"; echo "$CRICTL_BIN")}
+  [[ -f $archive && -f $archive_list ]] || die "component archive $archive is gone: run build-components.sh"
+  [[ -x $crictl_bin ]] || die "no crictl at $crictl_bin: run build-components.sh"
 }
 
 # Every image a node must hold, as containerd names them: kubeadm's list for this version with pause
