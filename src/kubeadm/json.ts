@@ -37,7 +37,3 @@ export function deepClone<T extends JsonValue>(v: T): T {
 export function newObject(): JsonObject {
   return Object.create(null) as JsonObject
 }
-
-export function getOwn(o: JsonObject, key: string): JsonValue | undefined {
-  return Object.hasOwn(o, key) ? o[key] : undefined
-}
