@@ -106,14 +106,28 @@ export function shortHash(text: string): string {
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0')
 }
 
+/** The service refuses longer keys. */
+const MAX_KEY_LENGTH = 512
+const IMAGE_ID_LENGTH = 'sha256:'.length + 64
+
+/** The reference part of a key; "#" ends a tag so that the prefix for tag v1 never matches tag v10. */
+function keyName(r: ImageRef, platform: Platform): string {
+  const full = r.digest ? `${r.repository}@${r.digest}` : `${r.repository}:${r.tag}#`
+  const room = MAX_KEY_LENGTH - base(platform).length - 1 - (r.digest ? 0 : IMAGE_ID_LENGTH)
+  if (full.length <= room) return full
+  // Too long for the service: a readable head, then a hash of the whole name.
+  const tail = r.digest ? `@${r.digest}` : '#'
+  const hash = `~${shortHash(full)}`
+  return `${full.slice(0, room - hash.length - tail.length)}${hash}${tail}`
+}
+
 /** Keys to restore `ref` with, computed before the image is on the host. */
 export function restoreKeys(ref: string, platform: Platform): ImageKeys {
   const r = parseImageRef(ref)
   const slug = `${platform.os}-${platform.arch}-${shortHash(r.digest ? `${r.repository}@${r.digest}` : `${r.repository}:${r.tag}`)}`
-  if (r.digest) return { lookup: `${base(platform)}-${r.repository}@${r.digest}`, restoreKeys: [], byTag: false, slug }
-  // "#" ends the tag so that the prefix for tag v1 can never match tag v10.
-  const prefix = `${base(platform)}-${r.repository}:${r.tag}#`
-  return { lookup: prefix, restoreKeys: [prefix], byTag: true, slug }
+  const lookup = `${base(platform)}-${keyName(r, platform)}`
+  if (r.digest) return { lookup, restoreKeys: [], byTag: false, slug }
+  return { lookup, restoreKeys: [lookup], byTag: true, slug }
 }
 
 /** The key an image is saved under, once its image ID is known. */
