@@ -4,7 +4,7 @@
 import type { Cluster } from '../config/types.js'
 import type { DockerPort } from '../docker/port.js'
 import { HAPROXY_CONFIG_PATH, renderHaproxyConfig } from '../kubeadm/loadbalancer.js'
-import { kubeadmConfigForNode } from '../kubeadm/node-config.js'
+import { kubeadmConfigForNode } from '../kubeadm/render.js'
 import { patchContainerdConfig } from '../kubeadm/containerd-patch.js'
 import type { NodeSummary } from './create.js'
 import { loadBalancerName, sortedControlPlanes, type PlannedNode } from './identity.js'
@@ -34,15 +34,7 @@ export async function writeNodeConfiguration(
   const kubernetesVersion = lines[0].trim()
   const self = summaries.find(s => s.name === node.name)
   if (!self) throw new Error(`node ${node.name}: no addresses known`)
-  const kubeadmConf = kubeadmConfigForNode({
-    cluster,
-    node: node.config,
-    nodeName: node.name,
-    ipv4: self.ipv4,
-    ipv6: self.ipv6,
-    kubernetesVersion,
-    controlPlaneEndpoint: endpoint
-  })
+  const kubeadmConf = kubeadmConfigForNode(cluster, node.config, node.name, self, kubernetesVersion, endpoint)
   await writeFile(docker, node.name, '/kind/kubeadm.conf', kubeadmConf)
 
   if (cluster.containerdConfigPatches.length || cluster.containerdConfigPatchesJSON6902.length) {
