@@ -17,6 +17,9 @@ import { installKubectlFromNode, installKubectlRelease } from './tools/kubectl.j
 import { loadImagesIntoNodes } from './cluster/load-images.js'
 import { writeFailureSummary } from './logs/diagnose.js'
 import { describeFailure } from './summary.js'
+import { ImageCache } from './cache/image-cache.js'
+import { ActionsCacheService } from './cache/service.js'
+import { cacheOutputs, recordInState } from './cache/steps.js'
 
 function setOutputs(created: CreatedCluster, kubeconfigPath: string, nodeImage: string): void {
   core.setOutput('cluster_name', created.name)
@@ -32,6 +35,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
   let inputs: Inputs
   let state: ActionState | undefined
   let phases: Phases | undefined
+  let imageCache: ImageCache | undefined
   try {
     inputs = parseInputs()
     const { cluster, nodeImage } = loadCluster(inputs, env)
@@ -56,6 +60,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     state.creating = true
     saveState(state)
 
+    imageCache = new ImageCache({ docker, service: new ActionsCacheService(env), policy: inputs.cache, reporter: githubReporter })
     const created = await createCluster({
       docker,
       cluster,
@@ -65,8 +70,10 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       loadBalancerImage: inputs.loadBalancerImage || LOAD_BALANCER_IMAGE,
       waitMs: inputs.waitMs,
       extraLabels: { [OWNER_LABEL]: state.owner },
-      hostEnv: env
+      hostEnv: env,
+      imageSource: imageCache
     })
+    recordInState(state, imageCache)
     state.nodes = created.nodes
     state.kubernetesVersion = created.kubernetesVersion
     state.nodeImageId = created.images.find(i => i.ref === nodeImage)?.id
@@ -90,12 +97,14 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     state.completed = true
     saveState(state)
     setOutputs(created, kubeconfigPath, nodeImage)
+    for (const [name, value] of Object.entries(cacheOutputs(imageCache.records))) core.setOutput(name, value)
     core.info(`Cluster "${created.name}" is ready: kubectl --context ${kubeconfigContext(created.name)} get nodes`)
   } catch (error) {
     const phase = error instanceof PhaseError ? error.phase : 'validating inputs'
     const cause = error instanceof PhaseError ? error.cause : error
     const message = cause instanceof Error ? cause.message : String(cause)
     if (state) {
+      if (imageCache) recordInState(state, imageCache)
       state.failure = describeFailure(phase, cause)
       if (phases) state.timings = phases.timings
       saveState(state)

@@ -9,6 +9,8 @@ import type { DockerPort } from './docker/port.js'
 import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
 import { reportInPost } from './logs/post-report.js'
 import { loadState, type ActionState } from './state.js'
+import { ActionsCacheService } from './cache/service.js'
+import { saveInPost } from './cache/steps.js'
 
 /** What to tear down when main saved no state: this job's containers of the cluster the inputs name. */
 function stateFromInputs(env: Record<string, string | undefined>): Pick<ActionState, 'clusterName' | 'owner' | 'kubeconfigPath' | 'cleanup'> {
@@ -45,20 +47,26 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     })
     if (!target.cleanup) {
       core.info(`cleanup is false: leaving cluster "${target.clusterName}" running.`)
-      return
-    }
-    if (state?.failure && state.keepOnFailure) {
+    } else if (state?.failure && state.keepOnFailure) {
       core.info(`keep_on_failure is true and creation failed: leaving cluster "${target.clusterName}" for debugging.`)
-      return
-    }
-    await core.group(`Deleting cluster "${target.clusterName}"`, async () => {
-      const result = await deleteCluster(docker, target.clusterName, {
-        kubeconfigPaths: [target.kubeconfigPath],
-        extraLabels: { [OWNER_LABEL]: target.owner }
+    } else {
+      await core.group(`Deleting cluster "${target.clusterName}"`, async () => {
+        const result = await deleteCluster(docker, target.clusterName, {
+          kubeconfigPaths: [target.kubeconfigPath],
+          extraLabels: { [OWNER_LABEL]: target.owner }
+        })
+        core.info(`Deleted containers: ${result.removedContainers.join(', ') || 'none'}`)
+        for (const problem of result.errors) core.warning(`cleanup: ${problem}`)
       })
-      core.info(`Deleted containers: ${result.removedContainers.join(', ') || 'none'}`)
-      for (const problem of result.errors) core.warning(`cleanup: ${problem}`)
-    })
+    }
+    // Last: saving pulled images takes a while and the cluster's disk is better freed first.
+    if (state) {
+      try {
+        await saveInPost(docker, state, new ActionsCacheService(env), githubReporter)
+      } catch (error) {
+        core.warning(`image cache: ${(error as Error).message}`)
+      }
+    }
   } catch (error) {
     core.warning(`cleanup: ${(error as Error).message}`)
   }

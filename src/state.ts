@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import type { LogsPolicy } from './inputs.js'
 import type { NodeSummary } from './cluster/create.js'
 import type { PhaseTiming } from './cluster/phases.js'
+import type { ImageCacheState } from './cache/image-cache.js'
 
 export const STATE_VERSION = 1
 const STATE_KEY = 'kind-action'
@@ -52,6 +53,8 @@ export interface ActionState {
   timings?: PhaseTiming[]
   /** Images pulled by this step that post may save to the cache. */
   imagesToCache?: string[]
+  /** What the image cache did for each image (figures, keys), and what post needs to save. */
+  imageCache?: ImageCacheState
 }
 
 export function saveState(state: ActionState): void {
