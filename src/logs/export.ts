@@ -134,7 +134,7 @@ export async function exportLogs(options: ExportOptions): Promise<ExportResult> 
         const kubectl = nodeKubectl(docker, bootstrap.name, { maxBytes: limits.maxFileBytes, timeoutMs: limits.commandTimeoutMs })
         const view = await clusterView((args, call) => slot(() => kubectl(args, call)))
         const viewDir = join(dir, CLUSTER_VIEW_DIR)
-        await mkdir(viewDir, { recursive: true })
+        if (view.files.length) await mkdir(viewDir, { recursive: true })
         for (const file of view.files) await writeFile(join(viewDir, file.path), file.content)
         result.notReadyPods = view.notReadyPods
         result.apiServerAnswered = !view.errors.some(e => e.startsWith('the API server did not answer'))
@@ -221,6 +221,12 @@ async function collectVarLog(docker: DockerPort, node: string, nodeDir: string, 
     if (exit.exitCode !== 0) {
       throw new Error(`tar exited with code ${exit.exitCode} (kept the ${report.files} files it sent): ${lastLines(exit.stderr, 5) || 'no output'}`)
     }
+    // Even an empty /var/log makes GNU tar send its end-of-archive blocks; nothing at all means the tar
+    // failed in a way kind's exit-code rule lets through (exit 1, e.g. a tar that lacks these flags).
+    if (report.files === 0 && report.directories === 0) {
+      throw new Error(`tar sent no archive: ${lastLines(exit.stderr, 5) || 'no output'}`)
+    }
+    if (exit.stderr.trim()) result.notes.push(`${node}/var/log: tar said: ${lastLines(exit.stderr, 3)}`)
   } finally {
     timer.clear()
   }
