@@ -2,5 +2,6 @@ import './runtime-globals.js'
 import { run } from './logs/export-logs-action.js'
 
 await run()
-// Open Docker sockets could keep the process alive after the work is done.
-process.exit(0)
+// Open Docker sockets could keep the process alive after the work is done; exit with the code
+// core.setFailed may have set (process.exitCode).
+process.exit()
