@@ -8,7 +8,7 @@ export interface Captured {
   /** stdout then stderr, as the file gets them (kind sends both to the file), capped to the tail. */
   output: Buffer
   exitCode: number
-  /** The last lines of stderr, for error messages. */
+  /** The last lines of stderr (of the output when stderr is empty: Docker reports a missing command there), for messages. */
   stderr: string
   /** The output was longer than the cap and lost its beginning. */
   truncated: boolean
@@ -57,7 +57,9 @@ export async function capture(
   try {
     const [result] = await Promise.race([Promise.all([done, reading]), timer.promise])
     if (result.stderr) tail.push(result.stderr)
-    return { output: tail.contents(), exitCode: result.exitCode, stderr: lastLines(result.stderr, 5), truncated: tail.truncated }
+    const output = tail.contents()
+    const why = result.stderr.trim() || (result.exitCode !== 0 ? output.subarray(-2000).toString() : '')
+    return { output, exitCode: result.exitCode, stderr: lastLines(why, 5), truncated: tail.truncated }
   } finally {
     timer.clear()
   }
