@@ -201,6 +201,8 @@ async function collectNode(
 async function collectVarLog(docker: DockerPort, node: string, nodeDir: string, limits: LogLimits, result: ExportResult): Promise<void> {
   const { stdout, done } = await docker.execStream(node, VAR_LOG_TAR, { privileged: true })
   stdout.on('error', () => undefined)
+  // Awaited below unless the extraction fails first; a late failure of the exec then has nobody to tell.
+  done.catch(() => undefined)
   const timer = deadline(limits.commandTimeoutMs, () => {
     // Ends the extraction: the reader sees the stream fail and stops.
     stdout.destroy(new Error(`tar of /var/log did not finish within ${Math.round(limits.commandTimeoutMs / 1000)} s`))

@@ -260,8 +260,16 @@ export async function extractTar(
         if (!(await reader.forward(padded))) break
         continue
       }
-      await mkdir(join(path, '..'), { recursive: true })
-      const file: FileHandle = await open(path, 'w')
+      let file: FileHandle
+      try {
+        await mkdir(join(path, '..'), { recursive: true })
+        file = await open(path, 'w')
+      } catch (error) {
+        // E.g. a file where an earlier entry made a directory: skip this entry, keep reading the rest.
+        report.skipped.push(`${name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+        if (!(await reader.forward(padded))) break
+        continue
+      }
       let complete: boolean
       try {
         if (keep < size) {

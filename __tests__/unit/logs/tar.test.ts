@@ -155,6 +155,13 @@ describe('extractTar with hand-made archives', () => {
     expect(readFileSync(join(out, 'b256.log'), 'utf8')).toBe('base 256')
   })
 
+  it('skips an entry it cannot write and goes on with the rest', async () => {
+    const out = scratch()
+    const report = await extractTar(archive(entry('a/b', 'dir first', { type: '5' }), entry('a/b', 'a file where a directory is'), entry('c', 'after')), out, roomy)
+    expect(report.skipped).toEqual(['a/b (EISDIR)'])
+    expect(readFileSync(join(out, 'c'), 'utf8')).toBe('after')
+  })
+
   it('joins the ustar prefix and name', async () => {
     const out = scratch()
     await extractTar(archive(entry('name.log', 'p', { prefix: 'some/dir' })), out, roomy)
