@@ -10,6 +10,8 @@ const BUILD_SCRIPT = resolve(import.meta.dirname, '../../../hack/fixtures/build-
 
 export interface CacheServer {
   url: string
+  /** Where the server keeps its entries (under cache/). */
+  dir: string
   stop(): Promise<void>
 }
 
@@ -36,6 +38,7 @@ export async function startCacheServer(): Promise<CacheServer> {
   })
   return {
     url,
+    dir,
     stop: async () => {
       const exited = new Promise(r => child.once('exit', r))
       child.stdin!.end()
