@@ -223,7 +223,10 @@ build_image() {
   local key=$1 ref=$2
   [[ $(image_key "$ref") == "$key" ]] && { log "$ref: up to date"; return; }
   printf '%s\n' "$3" > "$stage_dir/Dockerfile"
-  DOCKER_BUILDKIT=0 docker build -q --label "$key_label=$key" -t "$ref" "$stage_dir" >/dev/null
+  local out
+  # The legacy builder: no BuildKit needed on the host. Its output is shown only when it fails.
+  out=$(DOCKER_BUILDKIT=0 docker build --label "$key_label=$key" -t "$ref" "$stage_dir" 2>&1) ||
+    { echo "$out" >&2; die "docker build of $ref failed"; }
   log "$ref: built"
 }
 
@@ -294,12 +297,14 @@ COPY kindnetd /bin/kindnetd
 CMD [\"/bin/kindnetd\"]"
 
   # kind writes the real config with `mkdir -p` + `cp /dev/stdin <file>` and reloads with `kill -s HUP 1`.
+  # The wrapper (components/haproxy/haproxy-wrapper) lets kind's maxconn start under a low fd limit.
   local lb; read -ra lb <<< "$HAPROXY_IMAGES"
   stage haproxy
-  install -m 0644 "$src/haproxy/haproxy.cfg" "$stage_dir/haproxy.cfg"
-  build_image "$(key_of "$base_ref" "$(file_sha "$src/haproxy/haproxy.cfg")")" "${lb[0]}" \
+  cp "$src/haproxy/haproxy.cfg" "$src/haproxy/relaxed-limits.cfg" "$src/haproxy/haproxy-wrapper" "$stage_dir/"
+  build_image "$(key_of "$base_ref" "$(tree_hash "$src/haproxy")")" "${lb[0]}" \
     "FROM $base_ref
-COPY haproxy.cfg /usr/local/etc/haproxy/haproxy.cfg
+COPY haproxy.cfg relaxed-limits.cfg /usr/local/etc/haproxy/
+COPY haproxy-wrapper /usr/local/sbin/haproxy
 STOPSIGNAL SIGUSR1
 ENTRYPOINT [\"haproxy\", \"-W\", \"-db\", \"-f\", \"/usr/local/etc/haproxy/haproxy.cfg\"]"
   tag_all "${lb[0]}" "${lb[@]:1}"
@@ -320,12 +325,24 @@ save_archive() {
   archive="$comp/images-$akey.tar"
   if [[ ! -f $archive ]]; then
     docker save -o "$archive.tmp" "${refs[@]}"
+    chmod 0644 "$archive.tmp" # docker save writes 0600
     mv "$archive.tmp" "$archive"
     printf '%s\n' "${refs[@]}" > "${archive%.tar}.list"
     find "$comp" -maxdepth 1 -name 'images-*' ! -name "images-$akey.*" -delete
   fi
   printf 'COMPONENTS_ARCHIVE=%s\nCOMPONENTS_LIST=%s\nCRICTL_BIN=%s\n' \
     "$archive" "${archive%.tar}.list" "$crictl_dir/crictl" > "$comp/current.env"
+}
+
+# Rebuilt images leave their predecessors untagged, and a new root supersedes the old base: remove
+# those (only images carrying our label), so repeated builds do not fill the disk.
+prune_superseded() {
+  local old
+  mapfile -t old < <(docker images -q --no-trunc --filter dangling=true --filter "label=$key_label")
+  ((${#old[@]} == 0)) || docker rmi "${old[@]}" >/dev/null 2>&1 || true
+  mapfile -t old < <(docker images --format '{{.Repository}}:{{.Tag}}' kind-action.local/debian-iptables |
+    grep -vx "$base_ref" || true)
+  ((${#old[@]} == 0)) || docker rmi "${old[@]}" >/dev/null 2>&1 || true
 }
 
 ensure_host_tools
@@ -348,5 +365,6 @@ timed base-image base_image
 timed kube-images kube_images
 timed addon-images addon_images
 timed archive save_archive
+prune_superseded
 log "archive: $archive ($(du -h "$archive" | cut -f1), $(wc -l < "${archive%.tar}.list") images)"
 echo "$archive"
