@@ -20,6 +20,7 @@ import type { DockerPort, ImageInfo } from '../../../src/docker/port.js'
 import type { CachePolicy } from '../../../src/inputs.js'
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../helpers/docker.js'
 import { startCacheServer, useCacheService, type CacheServer } from './cache-server.js'
+import { serveImage } from './registry.js'
 
 const docker = new DockerodePort()
 const service = new ActionsCacheService()
@@ -191,6 +192,42 @@ describe('image cache round trip through the cache service', () => {
     cache.pulled(ref, await imageInfo(tagged), 1)
     expect(await saveImageCache(cache.state(), { docker, service, reporter: log })).toEqual([])
     expect(log.infos.join('\n')).toMatch(/was not pulled by its digest/)
+  })
+})
+
+describe('an image really pulled by digest (from a registry of ours on 127.0.0.1)', () => {
+  it('is saved under its digest key after the miss and restored without the registry, run by its tag', async () => {
+    const local = `${run}/pulled:src`
+    const id = build(local, 'RUN dd if=/dev/urandom of=/r bs=1M count=3 2>/dev/null && echo pulled > /p')
+    const registry = await serveImage(local, `${run}/node`, 'v1', work)
+    const ref = `${registry.host}/${run}/node:v1@${registry.digest}`
+    created.push(`${registry.host}/${run}/node:v1`)
+    try {
+      removeImage(id)
+      // Main, first run: nothing cached, a real pull.
+      const first = new ImageCache({ docker, service, policy: 'auto', reporter: reporter(), root: join(work, 'root'), now: () => NOW })
+      const pulled = await ensureImage(docker, ref, noSleep, first)
+      expect(pulled).toMatchObject({ source: 'pull', id, runRef: ref })
+      expect(first.records[0]).toMatchObject({ outcome: 'miss', save: true, repoDigests: [`${registry.host}/${run}/node@${registry.digest}`] })
+      // Post.
+      const log = reporter()
+      expect((await saveImageCache(first.state(), { docker, service, reporter: log, now: () => NOW })).map(r => r.saved)).toEqual([true])
+      expect(log.warnings).toEqual([])
+    } finally {
+      await registry.stop()
+    }
+
+    // Main, next run on a fresh runner, with the registry gone: the cache alone provides the image.
+    removeImage(id)
+    const next = new ImageCache({ docker, service, policy: 'auto', reporter: reporter(), root: join(work, 'root'), now: () => NOW })
+    const restored = await ensureImage(docker, ref, noSleep, next)
+    expect(restored).toMatchObject({ source: 'cache', id })
+    // With the classic image store (this Engine), docker load does not bring the repository digest back:
+    // the digest reference resolves to nothing, so containers are created by the tag, which names the
+    // verified image. (With the containerd image store the reference itself would resolve and be used.)
+    const digestResolves = (await docker.inspectImage(ref))?.id === id
+    expect(restored.runRef).toBe(digestResolves ? ref : `${registry.host}/${run}/node:v1`)
+    expect(sh('docker', ['run', '--rm', restored.runRef, 'cat', '/p'])).toBe('pulled')
   })
 })
 
