@@ -118,12 +118,14 @@ async function join(docker: DockerPort, node: string): Promise<void> {
   await run(docker, node, ['kubeadm', 'join', '--config', '/kind/kubeadm.conf', '--v=6'])
 }
 
-export async function createCluster(options: CreateOptions): Promise<CreatedCluster> {
+/**
+ * kind's Provision (kind-spec §2.1): images, network and every container, booted. Creation goes on from
+ * here with configuration and kubeadm; the kind parity tests stop here to compare containers.
+ */
+export async function provisionContainers(options: CreateOptions): Promise<{ images: ImageResolution[]; planned: PlannedContainer[] }> {
   const { docker, cluster, phases } = options
   const nodes = planNodeNames(cluster)
   const ha = needsLoadBalancer(cluster)
-  const [bootstrap, ...secondaryControlPlanes] = sortedControlPlanes(nodes)
-  const workers = nodes.filter(n => n.role === 'worker')
 
   const [images, network, facts] = await phases.group('Preparing images, network and host', async () => {
     const refs = [...new Set(cluster.nodes.map(n => n.image))].sort()
@@ -153,7 +155,17 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     await Promise.all(containers.map(c => startContainer(docker, c)))
     return containers
   })
+  return { images, planned }
+}
 
+export async function createCluster(options: CreateOptions): Promise<CreatedCluster> {
+  const { docker, cluster, phases } = options
+  const nodes = planNodeNames(cluster)
+  const ha = needsLoadBalancer(cluster)
+  const [bootstrap, ...secondaryControlPlanes] = sortedControlPlanes(nodes)
+  const workers = nodes.filter(n => n.role === 'worker')
+
+  const { images } = await provisionContainers(options)
   const summaries = await Promise.all(nodes.map(n => nodeSummary(docker, n, options.network)))
   const kubernetesVersion = await phases.group('Writing configuration', async () => {
     const [versions] = await Promise.all([
@@ -207,7 +219,6 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     return { doc: kindKubeconfig(admin, cluster.name, hostEndpoint(info.ports)), server: hostEndpoint(info.ports) }
   })
 
-  void planned
   return {
     name: cluster.name,
     nodes: summaries,
