@@ -59,6 +59,7 @@ ensure_host_tools() {
   dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need+=(busybox-static)
   if ((${#need[@]})); then
     log "installing ${need[*]}"
+    apt-get update -qq # a fresh machine may have no package lists yet
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
   command -v go >/dev/null || die "Go is required (for the component binaries)"
@@ -366,5 +367,6 @@ timed kube-images kube_images
 timed addon-images addon_images
 timed archive save_archive
 prune_superseded
+rm -rf "$comp/work/stage" # copies of the binaries, only needed while building images
 log "archive: $archive ($(du -h "$archive" | cut -f1), $(wc -l < "${archive%.tar}.list") images)"
 echo "$archive"
