@@ -1,7 +1,10 @@
 // Failing for real causes: a bad config fails before any container exists; a kubeadm patch that breaks
 // init fails in the right phase with kubeadm's own words, and the post step leaves nothing behind.
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ECHO, NODE_IMAGE, containersOf, newRunner, runMain, runPost } from './harness.js'
+import { ECHO, NODE_IMAGE, containersOf, newRunner, runMain, runPost, volumesOf, volumeExists } from './harness.js'
 
 describe('failures', () => {
   it('a bad config fails before anything is created, naming the field', async () => {
@@ -23,15 +26,31 @@ describe('failures', () => {
       'kubeadmConfigPatches:',
       '- |',
       '  kind: ClusterConfiguration',
-      '  kubernetesVersion: v1.99.0'
+      // A control-plane version this kubeadm refuses: init fails at once, in kubeadm's own words.
+      '  kubernetesVersion: v1.20.0'
     ].join('\n')
-    const main = await runMain(runner, { cluster_name: 'e2e-broken', node_image: NODE_IMAGE, config }, { echo: ECHO })
+    const logsDir = mkdtempSync(join(tmpdir(), 'e2e-broken-logs-'))
+    const main = await runMain(runner, { cluster_name: 'e2e-broken', node_image: NODE_IMAGE, config, logs_dir: logsDir }, { echo: ECHO })
     expect(main.exitCode).toBe(1)
     expect(main.log).toMatch(/::error::Starting control-plane \(kubeadm init\): command failed on node e2e-broken-control-plane/)
-    expect(main.log).toMatch(/1\.99\.0/)
+    expect(main.log).toMatch(/v1\.20\.0/)
     expect(await containersOf('e2e-broken')).toEqual(['e2e-broken-control-plane'])
+    const volumes = await volumesOf('e2e-broken')
+
     const post = await runPost(runner, main.step, { echo: ECHO })
     expect(post.exitCode).toBe(0)
+    // The log bundle kept on disk holds kubeadm's output naming the cause, and the node's logs.
+    const nodeDir = join(logsDir, 'e2e-broken-control-plane')
+    const kubeadmLog = readFileSync(join(nodeDir, 'kind-action', 'kubeadm-init.log'), 'utf8')
+    expect(kubeadmLog).toMatch(/v1\.20\.0/)
+    expect(kubeadmLog).toMatch(/exit code [1-9]/)
+    expect(readdirSync(nodeDir)).toEqual(expect.arrayContaining(['kubelet.log', 'containerd.log', 'journal.log', 'inspect.json', 'serial.log']))
+    // The job summary names the failed phase.
+    const summary = readFileSync(join(runner.base, 'summary.md'), 'utf8')
+    expect(summary).toContain('Starting control-plane (kubeadm init)')
+    // And nothing is left behind.
     expect(await containersOf('e2e-broken')).toEqual([])
+    for (const v of volumes) expect(await volumeExists(v)).toBe(false)
+    expect(existsSync(logsDir)).toBe(true)
   })
 })

@@ -117,8 +117,15 @@ describe('single-node cluster through the built action', () => {
     const phase = await kubectl(runner, ['get', 'pvc', 'data', '-o', 'jsonpath={.status.phase}'])
     expect(phase).toBe('Bound')
     expect(await kubectl(runner, ['exec', 'client', '--', 'cat', '/data/file'])).toBe('persisted\n')
-    const page = await retry('fetching the Service by name', () =>
-      kubectl(runner, ['exec', 'client', '--', 'wget', '-q', '-O', '-', '-T', '5', 'http://web.default.svc.cluster.local/'])
+    // busybox-static's wget cannot resolve names (static glibc has no NSS), so resolve with its own
+    // nslookup through CoreDNS, then fetch the Service's address.
+    const clusterIP = await kubectl(runner, ['get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}'])
+    const lookup = await retry('resolving the Service name through CoreDNS', () =>
+      kubectl(runner, ['exec', 'client', '--', 'nslookup', 'web.default.svc.cluster.local'])
+    )
+    expect(lookup).toContain(`Address: ${clusterIP}`)
+    const page = await retry('fetching the Service', () =>
+      kubectl(runner, ['exec', 'client', '--', 'wget', '-q', '-O', '-', '-T', '5', `http://${clusterIP}/`])
     )
     expect(page).toBe('hello-from-web\n')
   })

@@ -17,7 +17,7 @@ import {
 import { ensureImage, type ImageResolution, type ImageSource } from './images.js'
 import { kindKubeconfig, type KubeconfigDoc } from './kubeconfig.js'
 import { ensureNetwork, proxyEnvironment } from './network.js'
-import { readFile, run, writeFile } from './node-exec.js'
+import { NodeCommandError, readFile, run, writeFile } from './node-exec.js'
 import { Phases, type Reporter } from './phases.js'
 import { waitForReadiness } from './readiness.js'
 import { configureLoadBalancer, writeNodeConfiguration } from './node-config.js'
@@ -114,8 +114,20 @@ async function copySharedFiles(docker: DockerPort, from: string, to: string): Pr
   )
 }
 
+/**
+ * Runs a kubeadm command and keeps its whole output in the node's /var/log/kind-action/, where the log
+ * export picks it up: kubeadm's own words are what explains a failed init or join.
+ */
+async function kubeadm(docker: DockerPort, node: string, args: string[], logName: string): Promise<void> {
+  const command = ['kubeadm', ...args]
+  const result = await docker.exec(node, command, { privileged: true })
+  const transcript = `$ ${command.join(' ')}\n${result.stdout}${result.stderr}\nexit code ${result.exitCode}\n`
+  await writeFile(docker, node, `/var/log/kind-action/${logName}.log`, transcript).catch(() => undefined)
+  if (result.exitCode !== 0) throw new NodeCommandError(node, command, result)
+}
+
 async function join(docker: DockerPort, node: string): Promise<void> {
-  await run(docker, node, ['kubeadm', 'join', '--config', '/kind/kubeadm.conf', '--v=6'])
+  await kubeadm(docker, node, ['join', '--config', '/kind/kubeadm.conf', '--v=6'], 'kubeadm-join')
 }
 
 /**
@@ -176,7 +188,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
   })
 
   await phases.group('Starting control-plane (kubeadm init)', async () => {
-    await run(docker, bootstrap.name, ['kubeadm', 'init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'])
+    await kubeadm(docker, bootstrap.name, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init')
     await Promise.all(secondaryControlPlanes.map(cp => copySharedFiles(docker, bootstrap.name, cp.name)))
     if (nodes.length === 1) {
       const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf']
