@@ -252,22 +252,25 @@ build_node() {
 # ctr 1.6 has no --label on import; --no-unpack because the container's root is overlayfs (the CRI
 # unpacks on first use in the node).
 preload_images() {
-  local c=$1 i missing
-  docker exec -d "$c" sh -c 'containerd >/var/log/containerd-build.log 2>&1'
+  local c=$1 i missing clog=/tmp/containerd-build.log
+  containerd_failed() { docker exec "$c" tail -20 "$clog" >&2 || true; die "$*"; }
+  docker exec -d "$c" sh -c "containerd >$clog 2>&1"
   for i in $(seq 1 60); do
     docker exec "$c" ctr version >/dev/null 2>&1 && break
-    [[ $i == 60 ]] && die "containerd did not start in the build container"
+    [[ $i == 60 ]] && containerd_failed "containerd did not start in the build container"
     sleep 0.5
   done
   log "importing $(wc -l < "$archive_list") images from $archive"
-  docker exec -i "$c" ctr --namespace=k8s.io images import --all-platforms --no-unpack --digests - < "$archive" >/dev/null
+  docker exec -i "$c" ctr --namespace=k8s.io images import --all-platforms --no-unpack --digests - \
+    < "$archive" >/dev/null || containerd_failed "ctr import failed"
   # Only containerd 2.x honours the pin (it exempts images from garbage collection); kind's kubelet
   # config disables image GC anyway. Kept so the node looks like kind's.
   docker exec "$c" sh -c 'for n in $(ctr -n k8s.io images ls -q); do
     ctr -n k8s.io images label "$n" io.cri-containerd.pinned=pinned >/dev/null; done'
   missing=$(comm -23 <(required_images "$c" | sort -u) <(docker exec "$c" ctr -n k8s.io images ls -q | sort -u))
   [[ -z $missing ]] || die "images missing after import:"$'\n'"$missing"
-  docker exec "$c" sh -c 'pkill -x containerd; while pgrep -x containerd >/dev/null; do sleep 0.2; done'
+  # A clean stop, so that the metadata database is consistent in the committed image.
+  docker exec "$c" sh -c "pkill -x containerd; while pgrep -x containerd >/dev/null; do sleep 0.2; done; rm -f $clog"
 }
 
 ensure_host_tools

@@ -48,9 +48,10 @@ k -n kube-system rollout status daemonset/kindnet --timeout=180s
 k -n kube-system rollout status deployment/coredns --timeout=180s
 k -n local-path-storage rollout status deployment/local-path-provisioner --timeout=180s
 
-# Cluster DNS from a pod (CoreDNS behind the kube-dns Service, through kube-proxy and kindnet).
-k run dns-check --image "$busybox" --image-pull-policy=IfNotPresent --restart=Never \
-  --command -- nslookup kubernetes.default.svc.cluster.local
+# Cluster DNS from a pod (CoreDNS behind the kube-dns Service, through kube-proxy and kindnet). Retried:
+# kube-proxy may not yet have the Service's endpoints right after the rollout.
+k run dns-check --image "$busybox" --image-pull-policy=IfNotPresent --restart=Never --command -- \
+  sh -c 'for i in $(seq 30); do nslookup kubernetes.default.svc.cluster.local && exit 0; sleep 2; done; exit 1'
 k wait --for=jsonpath='{.status.phase}'=Succeeded pod/dns-check --timeout=120s
 k logs dns-check
 
@@ -80,6 +81,10 @@ k wait --for=jsonpath='{.status.phase}'=Bound pvc/smoke --timeout=120s
 k wait --for=jsonpath='{.status.phase}'=Succeeded pod/pvc-user --timeout=120s
 
 k get pods -A -o wide
+for n in $("$kind" get nodes --name "$name"); do
+  [[ $n == *external-load-balancer ]] && continue
+  log "$n: containerd snapshotter $(docker exec "$n" crictl info | jq -r .config.containerd.snapshotter)"
+done
 not_running=$(k get pods -A --no-headers | awk '$4 != "Running" && $4 != "Completed"')
 if [[ -n $not_running ]]; then log "pods not running:"; echo "$not_running"; exit 1; fi
 log "$shape cluster OK in $((SECONDS - start)) s"
