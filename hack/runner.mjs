@@ -116,6 +116,13 @@ export async function runPost(runner, step, { echo = false, env = {} } = {}) {
   return runNode('dist/post/index.js', stepEnv(runner, files, step.inputs, { ...stateEnv, ...env }), echo)
 }
 
+/** Runs another bundled entry of this repository (a sub-action such as dist/export-logs) as a step. */
+export async function runStep(runner, script, inputs, { echo = false, env = {} } = {}) {
+  const files = newStepFiles(runner)
+  const result = await runNode(script, stepEnv(runner, files, inputs, env), echo)
+  return { ...result, outputs: parseCommandFile(files.output) }
+}
+
 /** The environment later steps of the job see (KUBECONFIG, PATH with kubectl, HOME). */
 export function jobEnv(runner) {
   return { ...process.env, HOME: runner.home, ...runner.env }

@@ -1,7 +1,8 @@
 // Shared e2e plumbing: the built action run as a runner runs it (hack/runner.mjs), the locally built
 // node image, kubectl from the PATH the action exported, and the upstream kind CLI as the reference.
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import YAML from 'yaml'
 // @ts-expect-error plain ESM JavaScript shared with hack/run-action.sh
@@ -26,8 +27,23 @@ const runner = runnerModule as {
   runMain(r: Runner, inputs: Record<string, string>, o?: { echo?: boolean }): Promise<MainResult>
   runPost(r: Runner, step: unknown, o?: { echo?: boolean }): Promise<{ exitCode: number; log: string }>
   jobEnv(r: Runner): Record<string, string>
+  runStep(r: Runner, script: string, inputs: Record<string, string>, o?: { echo?: boolean }): Promise<{ exitCode: number; log: string; outputs: Record<string, string> }>
 }
-export const { newRunner, runMain, runPost, jobEnv } = runner
+export const { newRunner, runMain, runPost, jobEnv, runStep } = runner
+
+/** Every file below dir, as paths relative to it. */
+export function filesBelow(dir: string): string[] {
+  const out: string[] = []
+  const walk = (sub: string): void => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name
+      if (entry.isDirectory()) walk(rel)
+      else out.push(rel)
+    }
+  }
+  walk('')
+  return out.sort()
+}
 
 export const NODE_IMAGE = process.env.KIND_ACTION_E2E_NODE_IMAGE || 'kindest/node:v1.34.4'
 export const KIND_CLI = process.env.KIND_ACTION_KIND_CLI || '/var/cache/kind-action/kind/v0.31.0/kind'

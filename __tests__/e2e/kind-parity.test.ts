@@ -212,12 +212,13 @@ function containerFacts(raw: any, cluster: string) { // eslint-disable-line @typ
     Devices: raw.HostConfig.Devices,
     PortBindings: ports,
     Networks: Object.keys(raw.NetworkSettings.Networks),
+    // The Engine lists mounts in no particular order.
     Mounts: raw.Mounts.map((m: { Type: string; Destination: string; RW: boolean; Source: string }) => ({
       Type: m.Type,
       Destination: m.Destination,
       RW: m.RW,
       Source: m.Type === 'volume' ? 'anonymous' : m.Source
-    }))
+    })).sort((a: { Destination: string }, b: { Destination: string }) => (a.Destination < b.Destination ? -1 : 1))
   }
   return JSON.parse(JSON.stringify(facts).split(cluster).join('CLUSTER'))
 }

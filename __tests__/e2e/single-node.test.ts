@@ -12,8 +12,10 @@ import {
   kind,
   kubeconfigContexts,
   kubectl,
+  filesBelow,
   newRunner,
   retry,
+  runStep,
   runMain,
   runPost,
   volumeExists,
@@ -141,6 +143,33 @@ describe('single-node cluster through the built action', () => {
     )
     expect(readFileSync(join(nodeDir, 'kubernetes-version.txt'), 'utf8')).toBe(main.outputs.kubernetes_version)
     expect(existsSync(join(dir, 'docker-info.txt'))).toBe(true)
+  })
+
+  it('exports a log bundle with every file kind export logs writes, plus a cluster view', async () => {
+    const theirs = mkdtempSync(join(tmpdir(), 'kind-export-'))
+    const ours = mkdtempSync(join(tmpdir(), 'our-export-'))
+    await kind(['export', 'logs', theirs, '--name', CLUSTER])
+    const step = await runStep(runner, 'dist/export-logs/index.js', { cluster_name: CLUSTER, dir: ours }, { echo: ECHO })
+    expect(step.exitCode).toBe(0)
+    expect(step.outputs.dir).toBe(ours)
+    const kindFiles = filesBelow(theirs)
+    const ourFiles = filesBelow(ours)
+    // /var/log changes while the cluster runs: a file appearing between the two exports is not a gap,
+    // so compare the files both exports must have: kind's own top-level and per-node files, and
+    // /var/log's containers/ and pods/ trees.
+    // journald's binary files rotate and are named by boot and sequence, so they are left out.
+    const stable = kindFiles.filter(f => !f.includes('/journal/'))
+    expect(ourFiles).toEqual(expect.arrayContaining(stable))
+    expect(ourFiles.filter(f => f.startsWith('cluster-view/')).length).toBeGreaterThan(0)
+    const node = `${CLUSTER}-control-plane`
+    for (const same of [`${node}/kubernetes-version.txt`]) {
+      expect(readFileSync(join(ours, same), 'utf8')).toBe(readFileSync(join(theirs, same), 'utf8'))
+    }
+    const inspect = (root: string): { Id: string }[] => JSON.parse(readFileSync(join(root, node, 'inspect.json'), 'utf8'))
+    expect(inspect(ours)[0].Id).toBe(inspect(theirs)[0].Id)
+    for (const log of ['kubelet.log', 'containerd.log', 'images.log', 'serial.log']) {
+      expect(readFileSync(join(ours, node, log), 'utf8').length).toBeGreaterThan(0)
+    }
   })
 
   it('post step removes every container, its volumes and the kubeconfig entry', async () => {

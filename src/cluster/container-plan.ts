@@ -120,9 +120,8 @@ function commonOptions(input: ContainerPlanInput, role: string) {
       CgroupnsMode: 'private' as const,
       ...(Object.keys(sysctls).length ? { Sysctls: sysctls } : {}),
       ...(host.usernsRemap ? { UsernsMode: 'host' } : {}),
-      ...(host.rootless
-        ? { Devices: [{ PathOnHost: '/dev/fuse', PathInContainer: '/dev/fuse', CgroupPermissions: 'rwm' }] }
-        : {})
+      // The docker CLI always sends a device list, empty unless rootless needs /dev/fuse.
+      Devices: host.rootless ? [{ PathOnHost: '/dev/fuse', PathInContainer: '/dev/fuse', CgroupPermissions: 'rwm' }] : []
     },
     NetworkingConfig: { EndpointsConfig: { [network]: {} } }
   }
@@ -139,7 +138,11 @@ export function planContainers(input: ContainerPlanInput): PlannedContainer[] {
     if (host.needsDevMapper && !host.rootless) binds.push('/dev/mapper:/dev/mapper')
     binds.push(...node.config.extraMounts.map(bindString))
     const env = [...common.Env]
-    if (host.snapshotter !== undefined) env.unshift(`KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER=${host.snapshotter}`)
+    // kind passes `-e KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER` with no value: the docker CLI forwards the
+    // host's value when set, else the bare name, which the Engine keeps as it is (no variable in the node).
+    env.unshift(
+      host.snapshotter !== undefined ? `KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER=${host.snapshotter}` : 'KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER'
+    )
     if (node.role === 'control-plane') env.push('KUBECONFIG=/etc/kubernetes/admin.conf')
     const spec: ContainerSpec = {
       name: node.name,

@@ -12,19 +12,30 @@ export class NodeCommandError extends Error {
   ) {
     super(
       `command failed on node ${node} (exit code ${result.exitCode}): ${command.join(' ')}\n` +
-        tail(`${result.stdout}\n${result.stderr}`)
+        explain(`${result.stdout}\n${result.stderr}`)
     )
     this.name = 'NodeCommandError'
   }
 
   /** The last lines of the command's output, for summaries. */
   get outputTail(): string {
-    return tail(`${this.result.stdout}\n${this.result.stderr}`)
+    return explain(`${this.result.stdout}\n${this.result.stderr}`)
   }
 }
 
-export function tail(text: string, lines = TAIL_LINES): string {
-  return text.trim().split('\n').slice(-lines).join('\n')
+const ERROR_LINE = /\b(error|failed|fatal|unable|refused|cannot|invalid)\b/i
+
+/**
+ * The lines that say what went wrong, ahead of the tail: kubeadm at --v=6 ends a failure with a Go stack
+ * trace, which would push its one-line reason out of a plain tail.
+ */
+export function explain(text: string, lines = TAIL_LINES): string {
+  const all = text.trim().split('\n')
+  const last = all.slice(-lines)
+  const reasons = all
+    .filter(line => ERROR_LINE.test(line) && !/^\s/.test(line) && !last.includes(line))
+    .slice(0, 5)
+  return reasons.length ? `${reasons.join('\n')}\n...\n${last.join('\n')}` : last.join('\n')
 }
 
 /** Runs a command in a node and returns its stdout; throws NodeCommandError on a non-zero exit. */

@@ -37,7 +37,7 @@ describe('planContainers', () => {
       Image: 'kindest/node:v1.34.4',
       Tty: true,
       Labels: { 'io.x-k8s.kind.cluster': 'kind', 'io.x-k8s.kind.role': 'control-plane' },
-      Env: ['KUBECONFIG=/etc/kubernetes/admin.conf'],
+      Env: ['KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER', 'KUBECONFIG=/etc/kubernetes/admin.conf'],
       Volumes: { '/var': {} },
       ExposedPorts: { '6443/tcp': {} },
       HostConfig: {
@@ -45,6 +45,7 @@ describe('planContainers', () => {
         RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 1 },
         Init: false,
         CgroupnsMode: 'private',
+        Devices: [],
         Privileged: true,
         SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
         Tmpfs: { '/tmp': '', '/run': '' },
@@ -68,7 +69,8 @@ describe('planContainers', () => {
     ])
     expect(plan[1].spec.HostConfig.PortBindings).toEqual({ '6443/tcp': [{ HostIp: '127.0.0.1', HostPort: '5002' }] })
     expect(plan[2].spec.HostConfig.PortBindings).toEqual({})
-    expect(plan[2].spec.Env).toEqual([])
+    expect(plan[2].spec.Env).toEqual(['KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER'])
+    expect(plan[3].spec.Env).toEqual([])
     const lb = plan[3].spec
     expect(lb.Image).toBe(LB)
     expect(lb.HostConfig.PortBindings).toEqual({ '6443/tcp': [{ HostIp: '127.0.0.1', HostPort: '6443' }] })

@@ -39,3 +39,19 @@ describe('proxyEnvironment', () => {
     })
   })
 })
+
+describe('NodeCommandError', () => {
+  it('puts the reason ahead of a stack trace that would push it out of the tail', async () => {
+    const { NodeCommandError } = await import('../../../src/cluster/node-exec.js')
+    // kubeadm at --v=6: the reason on one line, then a Go stack trace (function lines and indented file lines).
+    const stack = Array.from({ length: 20 }, (_, i) => `k8s.io/kubernetes/cmd/kubeadm/app/util.F${i}\n\tk8s.io/kubernetes/cmd/kubeadm/app/x.go:${i}`).join('\n')
+    const error = new NodeCommandError('n1', ['kubeadm', 'init'], {
+      exitCode: 1,
+      stdout: 'I1127 starting\n',
+      stderr: `error: this version of kubeadm only supports deploying clusters with the control plane version >= 1.33.0. Current version: v1.20.0\n${stack}\n`
+    })
+    expect(error.message.split('\n')[0]).toBe('command failed on node n1 (exit code 1): kubeadm init')
+    expect(error.message.split('\n')[1]).toContain('Current version: v1.20.0')
+    expect(error.outputTail).toContain('x.go:19')
+  })
+})
