@@ -8,7 +8,8 @@
 #              component image preloaded into containerd's k8s.io namespace, committed as
 #              kindest/node:$KUBE_VERSION with its content key as a label.
 # Each stage is skipped when its output for the same content key exists, so re-runs are cheap and an
-# interrupted run resumes at the stage it was in. Usage: build-node.sh [--force]
+# interrupted run resumes at the stage it was in. Usage: build-node.sh [--force]  (--force: rebuild
+# every stage, ignoring what is cached)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/versions.env"
@@ -18,7 +19,12 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 image="kindest/node:$KUBE_VERSION"
 key_label=io.kind-action.node-key
-force=${1:-}
+force=false
+case ${1:-} in
+  --force) force=true ;;
+  "") ;;
+  *) echo "usage: $0 [--force]" >&2; exit 2 ;;
+esac
 # The CNI plugins kindnet's conflist and containerd use (kind ships exactly these).
 cni_plugins="host-local loopback ptp portmap"
 
@@ -28,6 +34,9 @@ sha() { sha256sum | cut -c1-16; }
 
 [[ $(id -u) == 0 ]] || die "must run as root (debootstrap, chroot)"
 mkdir -p "$cache"
+# One build at a time: a second caller waits, then finds its stages cached.
+exec 9>"$cache/.lock"
+flock 9
 
 ensure_host_tools() {
   local need=()
@@ -36,6 +45,7 @@ ensure_host_tools() {
   command -v unshare >/dev/null || need+=(util-linux)
   if ((${#need[@]})); then
     log "installing ${need[*]}"
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
   "$here/../docker-up.sh"
@@ -50,9 +60,10 @@ rootfs_key=$( { echo "recipe=$rootfs_recipe mirror=$mirror"; packages; } | sha)
 rootfs_tar="$cache/rootfs-$rootfs_key.tar"
 
 build_rootfs() {
-  if [[ -f $rootfs_tar ]]; then log "rootfs $rootfs_key: cached"; return; fi
+  if ! $force && [[ -f $rootfs_tar ]]; then log "rootfs $rootfs_key: cached"; return; fi
   local work="$cache/rootfs-$rootfs_key.work" root
   root="$work/root"
+  $force && rm -rf "$work"
   mkdir -p "$work"
   # debootstrap is the slow part: keep its result so that a failed package install resumes after it.
   if [[ ! -f $work/.debootstrapped ]]; then
@@ -78,6 +89,7 @@ EOF
     mount -t proc proc "$root/proc"
     mount --rbind /dev "$root/dev"
     export DEBIAN_FRONTEND=noninteractive LC_ALL=C
+    chroot "$root" dpkg --configure -a # finishes an install that an earlier run left half done
     chroot "$root" apt-get update -qq
     chroot "$root" apt-get upgrade -y -qq
     chroot "$root" apt-get install -y -qq --no-install-recommends "$@"
@@ -109,7 +121,9 @@ base_key=$( { echo "$rootfs_key"; tree_hash "$node_dir/rootfs"; sha < "$0"; } | 
 base_image="kind-action/node-base:$base_key"
 
 build_base() {
-  if docker image inspect "$base_image" >/dev/null 2>&1; then log "base $base_image: cached"; return; fi
+  if ! $force && docker image inspect "$base_image" >/dev/null 2>&1; then
+    log "base $base_image: cached"; return
+  fi
   local work="$cache/base-$base_key.work" root
   root="$work/root"
   rm -rf "$work"; mkdir -p "$root"
@@ -215,7 +229,7 @@ build_node() {
   local node_key bin
   node_key=$( { echo "$base_key $KUBE_VERSION $(basename "$archive")"; tree_hash "$node_dir/manifests";
     sha256sum "$kube_bin"/kubeadm "$kube_bin"/kubelet "$kube_bin"/kubectl "$crictl_bin" | cut -d' ' -f1; } | sha)
-  if [[ -z $force ]] &&
+  if ! $force &&
      [[ $(docker image inspect -f "{{index .Config.Labels \"$key_label\"}}" "$image" 2>/dev/null) == "$node_key" ]]; then
     log "$image ($node_key): cached"; return
   fi
