@@ -3,10 +3,18 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { ECHO, NODE_IMAGE, containersOf, newRunner, runMain, runPost, volumesOf, volumeExists } from './harness.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ECHO, NODE_IMAGE, containersOf, docker, newRunner, runMain, runPost, volumesOf, volumeExists } from './harness.js'
 
 describe('failures', () => {
+  // A failed assertion must not leave a cluster for the next tests.
+  afterAll(async () => {
+    for (const name of ['e2e-badconfig', 'e2e-broken']) {
+      const left = await containersOf(name)
+      if (left.length) await docker(['rm', '-f', '-v', ...left])
+    }
+  })
+
   it('a bad config fails before anything is created, naming the field', async () => {
     const runner = newRunner()
     const config = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: master\n'

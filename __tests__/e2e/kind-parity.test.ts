@@ -127,10 +127,13 @@ async function captureKind(cluster: string, config: string): Promise<Capture> {
     { stdio: 'ignore' }
   )
   try {
-    await retry(`kind creating ${cluster}'s containers`, async () => {
-      if ((await containersOf(cluster)).length === 0) throw new Error('no containers yet')
-    }, 120_000, 500)
     const parsed = loadClusterConfig(config, { defaultImage: NODE_IMAGE, nameOverride: cluster, cwd: process.cwd() })
+    const expected = parsed.nodes.length + (needsLoadBalancer(parsed) ? 1 : 0)
+    // kind creates the containers concurrently: wait for all of them.
+    await retry(`kind creating ${cluster}'s containers`, async () => {
+      const count = (await containersOf(cluster)).length
+      if (count < expected) throw new Error(`${count} of ${expected} containers so far`)
+    }, 120_000, 500)
     const files = await captureFiles(cluster, needsLoadBalancer(parsed))
     return { files, inspect: await inspectAll(await containersOf(cluster)) }
   } finally {
