@@ -89,7 +89,7 @@ export async function extractTar(source: AsyncIterable<Buffer | string>, dir: st
   const root = resolve(dir)
   await mkdir(root, { recursive: true })
   const stats: TarStats = { files: 0, bytes: 0 }
-  let pending = Buffer.alloc(0)
+  let pending: Buffer = Buffer.alloc(0)
   // The entry whose data is being read: a file being written, or a metadata record being collected.
   let entry: Entry | undefined
   let remaining = 0
@@ -169,17 +169,19 @@ export async function extractTar(source: AsyncIterable<Buffer | string>, dir: st
 
   try {
     for await (const chunk of source) {
-      pending = pending.length ? Buffer.concat([pending, Buffer.from(chunk)]) : Buffer.from(chunk)
+      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      // Only a partial header is ever left over between chunks: data is written from the chunk itself.
+      pending = pending.length ? Buffer.concat([pending, data]) : data
       let at = 0
       while (at < pending.length && !ended) {
         if (entry && remaining > 0) {
           const take = Math.min(remaining, pending.length - at)
-          const data = pending.subarray(at, at + take)
+          const piece = pending.subarray(at, at + take)
           if (file) {
-            await file.write(data)
+            await file.write(piece)
             stats.bytes += take
           } else if (meta) {
-            meta.push(Buffer.from(data))
+            meta.push(Buffer.from(piece))
           }
           remaining -= take
           at += take
