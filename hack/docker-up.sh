@@ -6,6 +6,10 @@
 set -euo pipefail
 log() { echo "docker-up: $*" >&2; }
 
+# Several kind nodes at once exhaust the kernel's default inotify limits (kind's known issue).
+if [[ $(id -u) == 0 ]]; then
+  sysctl -qw fs.inotify.max_user_instances=512 fs.inotify.max_user_watches=524288 || true
+fi
 if docker info >/dev/null 2>&1; then log "Docker already answers"; exit 0; fi
 if [[ $(id -u) != 0 ]]; then log "not root and no Docker daemon answers; start one first"; exit 1; fi
 

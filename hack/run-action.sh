@@ -22,7 +22,7 @@ const main = await runMain(runner, inputs, { echo: true })
 console.log(`\n== main step exit code ${main.exitCode}; outputs:`)
 for (const [k, v] of Object.entries(main.outputs)) console.log(`  ${k} = ${v}`)
 if (process.env.KEEP === 'true') {
-  console.log(`\nCluster kept. KUBECONFIG=${main.outputs.kubeconfig ?? ''}; state in ${runner.files.state}`)
+  console.log(`\nCluster kept. KUBECONFIG=${main.outputs.kubeconfig ?? ''}; delete it with: docker rm -f -v $(docker ps -aq --filter label=io.x-k8s.kind.cluster=${main.outputs.cluster_name ?? inputs.cluster_name ?? 'kind'})`)
 } else {
   const post = await runPost(runner, main.step, { echo: true })
   console.log(`\n== post step exit code ${post.exitCode}`)

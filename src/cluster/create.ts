@@ -1,9 +1,10 @@
-// Cluster creation, in kind's order (kind-spec §5), with independent work done concurrently:
-// images, network and host facts at once; all containers at once; CNI, storage and joins together.
+// Cluster creation: kind's actions (kind-spec §5), with independent work done concurrently (see
+// createCluster for the pipeline).
 import type { Cluster } from '../config/types.js'
 import type { DockerPort } from '../docker/port.js'
 import { planContainers, portsToPick, type PlannedContainer } from './container-plan.js'
 import { hostFacts, pickFreePorts } from './host.js'
+import { raiseInotifyLimits } from './host-tuning.js'
 import {
   CLUSTER_LABEL,
   LOAD_BALANCER_ROLE,
@@ -130,88 +131,148 @@ async function join(docker: DockerPort, node: string): Promise<void> {
   await kubeadm(docker, node, ['join', '--config', '/kind/kubeadm.conf', '--v=6'], 'kubeadm-join')
 }
 
-/**
- * kind's Provision (kind-spec §2.1): images, network and every container, booted. Creation goes on from
- * here with configuration and kubeadm; the kind parity tests stop here to compare containers.
- */
-export async function provisionContainers(options: CreateOptions): Promise<{ images: ImageResolution[]; planned: PlannedContainer[] }> {
+interface Prepared {
+  images: ImageResolution[]
+  containers: PlannedContainer[]
+}
+
+/** Images, network and host facts at once, then every container planned (ports picked, nothing created). */
+async function prepare(options: CreateOptions): Promise<Prepared> {
   const { docker, cluster, phases } = options
   const nodes = planNodeNames(cluster)
   const ha = needsLoadBalancer(cluster)
-
   const [images, network, facts] = await phases.group('Preparing images, network and host', async () => {
     const refs = [...new Set(cluster.nodes.map(n => n.image))].sort()
     if (ha) refs.push(options.loadBalancerImage)
-    return Promise.all([
+    const [resolved, net, host, tuning] = await Promise.all([
       Promise.all(refs.map(ref => ensureImage(docker, ref, undefined, options.imageSource))),
       ensureNetwork(docker, options.network),
-      docker.info().then(info => hostFacts(info, options.hostEnv))
+      docker.info().then(info => hostFacts(info, options.hostEnv)),
+      raiseInotifyLimits()
     ])
+    if (tuning.raised.length) options.reporter.info(`Raised host limits: ${tuning.raised.join(', ')}`)
+    for (const low of tuning.tooLow) {
+      options.reporter.warning(`${low} and could not be raised; nodes may fail with "too many open files"`)
+    }
+    return [resolved, net, host] as const
   })
-
-  const planned = await phases.group('Creating node containers', async () => {
-    const names = [...nodes.map(n => n.name), ...(ha ? [loadBalancerName(cluster.name)] : [])]
-    const proxyEnv = proxyEnvironment(options.hostEnv, cluster.networking, network.subnets, names)
-    const pickedPorts = await pickFreePorts(portsToPick(cluster))
-    // A restored image may be reachable only by its tag or ID (see ImageResolution.runRef).
-    const runRef = (ref: string): string => images.find(i => i.ref === ref)?.runRef ?? ref
-    const containers = planContainers({
-      cluster: { ...cluster, nodes: cluster.nodes.map(n => ({ ...n, image: runRef(n.image) })) },
-      network: options.network,
-      host: facts,
-      proxyEnv,
-      pickedPorts,
-      loadBalancerImage: runRef(options.loadBalancerImage)
-    })
-    for (const c of containers) c.spec.Labels = { ...c.spec.Labels, ...options.extraLabels }
-    await Promise.all(containers.map(c => startContainer(docker, c)))
-    return containers
+  const names = [...nodes.map(n => n.name), ...(ha ? [loadBalancerName(cluster.name)] : [])]
+  const proxyEnv = proxyEnvironment(options.hostEnv, cluster.networking, network.subnets, names)
+  const pickedPorts = await pickFreePorts(portsToPick(cluster))
+  // A restored image may be reachable only by its tag or ID (see ImageResolution.runRef).
+  const runRef = (ref: string): string => images.find(i => i.ref === ref)?.runRef ?? ref
+  const containers = planContainers({
+    cluster: { ...cluster, nodes: cluster.nodes.map(n => ({ ...n, image: runRef(n.image) })) },
+    network: options.network,
+    host: facts,
+    proxyEnv,
+    pickedPorts,
+    loadBalancerImage: runRef(options.loadBalancerImage)
   })
-  return { images, planned }
+  for (const c of containers) c.spec.Labels = { ...c.spec.Labels, ...options.extraLabels }
+  return { images, containers }
 }
 
+/**
+ * kind's Provision (kind-spec §2.1): images, network and every container, created at once and booted.
+ * The kind parity tests stop here to compare containers.
+ */
+export async function provisionContainers(options: CreateOptions): Promise<{ images: ImageResolution[]; planned: PlannedContainer[] }> {
+  const { images, containers } = await prepare(options)
+  await options.phases.group('Creating node containers', () => settleAll(containers.map(c => startContainer(options.docker, c))))
+  return { images, planned: containers }
+}
+
+/**
+ * Waits for every promise and then fails with the first error, so that nothing started here is still
+ * running (creating a container, say) when the caller reports the failure and the post step cleans up.
+ */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises)
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) throw failed.reason
+  return results.map(r => (r as PromiseFulfilledResult<T>).value)
+}
+
+/**
+ * Creation as a pipeline rather than kind's strict sequence of steps: the bootstrap control plane is
+ * created first and kubeadm init starts on it at once, while the other containers are still being
+ * created (each copies the node image's /var into its volume, which is slow); each node gets its
+ * configuration as soon as it is up; CNI and storage go in while the other nodes join.
+ */
 export async function createCluster(options: CreateOptions): Promise<CreatedCluster> {
   const { docker, cluster, phases } = options
   const nodes = planNodeNames(cluster)
   const ha = needsLoadBalancer(cluster)
   const [bootstrap, ...secondaryControlPlanes] = sortedControlPlanes(nodes)
   const workers = nodes.filter(n => n.role === 'worker')
+  const others = nodes.filter(n => n !== bootstrap)
+  const endpoint = controlPlaneEndpoint(cluster)
 
-  const { images } = await provisionContainers(options)
+  const { images, containers } = await prepare(options)
+  const container = (name: string): PlannedContainer => containers.find(c => c.name === name)!
+
+  /** Boots a node and writes its configuration; resolves with its addresses and Kubernetes version. */
+  const bringUp = async (node: PlannedNode): Promise<{ summary: NodeSummary; version: string }> => {
+    await startContainer(docker, container(node.name))
+    const summary = await nodeSummary(docker, node, options.network)
+    const version = await writeNodeConfiguration(docker, cluster, node, [summary], endpoint)
+    return { summary, version }
+  }
+
+  const kubernetesVersion = await phases.group('Creating nodes, starting the control plane', async () => {
+    const bootstrapUp = phases.timed(`Booting ${bootstrap.name}`, () => bringUp(bootstrap))
+    const loadBalancerUp = ha
+      ? phases.timed('Starting the load balancer', async () => {
+          await startContainer(docker, container(loadBalancerName(cluster.name)))
+          await configureLoadBalancer(docker, cluster, nodes)
+        })
+      : Promise.resolve()
+    // The others start once the bootstrap node is created, so that its creation is not slowed down.
+    const othersUp = new Map(
+      others.map(node => [node.name, bootstrapUp.then(() => phases.timed(`Booting ${node.name}`, () => bringUp(node)))])
+    )
+    const initDone = (async () => {
+      await Promise.all([bootstrapUp, loadBalancerUp])
+      await phases.timed('kubeadm init', () =>
+        kubeadm(docker, bootstrap.name, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init')
+      )
+      if (nodes.length === 1) {
+        const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf']
+        await run(docker, bootstrap.name, [...kubectl, 'taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-'])
+        await run(docker, bootstrap.name, [...kubectl, 'label', 'nodes', '--all', 'node.kubernetes.io/exclude-from-external-load-balancers-'])
+      }
+    })()
+    const addons = initDone.then(() =>
+      Promise.all([
+        cluster.networking.disableDefaultCNI
+          ? Promise.resolve()
+          : phases.timed('Installing CNI', () => installDefaultCni(docker, bootstrap.name, cluster)),
+        phases.timed('Installing StorageClass', () => installDefaultStorage(docker, bootstrap.name))
+      ])
+    )
+    const joins = (async () => {
+      await initDone
+      // kubeadm cannot join control planes concurrently; workers can.
+      for (const cp of secondaryControlPlanes) {
+        await othersUp.get(cp.name)
+        await phases.timed(`Joining ${cp.name}`, async () => {
+          await copySharedFiles(docker, bootstrap.name, cp.name)
+          await join(docker, cp.name)
+        })
+      }
+      await Promise.all(
+        workers.map(async w => {
+          await othersUp.get(w.name)
+          await phases.timed(`Joining ${w.name}`, () => join(docker, w.name))
+        })
+      )
+    })()
+    await settleAll<unknown>([bootstrapUp, loadBalancerUp, initDone, addons, joins, ...othersUp.values()])
+    return (await bootstrapUp).version
+  })
+
   const summaries = await Promise.all(nodes.map(n => nodeSummary(docker, n, options.network)))
-  const kubernetesVersion = await phases.group('Writing configuration', async () => {
-    const [versions] = await Promise.all([
-      Promise.all(nodes.map(n => writeNodeConfiguration(docker, cluster, n, summaries, controlPlaneEndpoint(cluster)))),
-      ha ? configureLoadBalancer(docker, cluster, nodes) : Promise.resolve()
-    ])
-    return versions[nodes.indexOf(bootstrap)]
-  })
-
-  await phases.group('Starting control-plane (kubeadm init)', async () => {
-    await kubeadm(docker, bootstrap.name, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init')
-    await Promise.all(secondaryControlPlanes.map(cp => copySharedFiles(docker, bootstrap.name, cp.name)))
-    if (nodes.length === 1) {
-      const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf']
-      await run(docker, bootstrap.name, [...kubectl, 'taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-'])
-      await run(docker, bootstrap.name, [...kubectl, 'label', 'nodes', '--all', 'node.kubernetes.io/exclude-from-external-load-balancers-'])
-    }
-  })
-
-  // CNI and storage go in while the other nodes join: none of them waits for the others.
-  await phases.group('Installing CNI and storage, joining nodes', () =>
-    Promise.all([
-      cluster.networking.disableDefaultCNI
-        ? Promise.resolve()
-        : phases.timed('Installing CNI', () => installDefaultCni(docker, bootstrap.name, cluster)),
-      phases.timed('Installing StorageClass', () => installDefaultStorage(docker, bootstrap.name)),
-      phases.timed('Joining nodes', async () => {
-        // kubeadm cannot join control planes concurrently; workers can.
-        for (const cp of secondaryControlPlanes) await join(docker, cp.name)
-        await Promise.all(workers.map(w => join(docker, w.name)))
-      })
-    ])
-  )
-
   if (options.waitMs > 0) {
     await phases.group('Waiting for nodes Ready and CoreDNS', () =>
       waitForReadiness(
