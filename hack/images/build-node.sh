@@ -115,8 +115,9 @@ EOF
 
 # ---------------------------------------------------------------------------------------------------
 # Stage 2: the base image. Keyed by the rootfs, the node files and this script.
-tree_hash() { (cd "$1" && find . -type f -o -type l | LC_ALL=C sort | while read -r f; do
-  printf '%s %s ' "$f" "$(stat -c %a "$f")"; sha256sum < "$f"; done) | sha; }
+# Names, executable bits and contents (not the full mode: a checkout's umask must not change the key).
+tree_hash() { (cd "$1" && find . -type f | LC_ALL=C sort | while read -r f; do
+  printf '%s %s ' "$f" "$([[ -x $f ]] && echo x || echo -)"; sha256sum < "$f"; done) | sha; }
 base_key=$( { echo "$rootfs_key"; tree_hash "$node_dir/rootfs"; sha < "$0"; } | sha)
 base_image="kind-action/node-base:$base_key"
 
@@ -129,10 +130,12 @@ build_base() {
   rm -rf "$work"; mkdir -p "$root"
   log "assembling $base_image"
   tar -C "$root" --numeric-owner --xattrs --xattrs-include='*' -xf "$rootfs_tar"
-  # Node files: modes come from the checkout (scripts 0755, the rest 0644), owner is root.
-  cp -r --preserve=mode "$node_dir/rootfs/." "$root/"
-  (cd "$node_dir/rootfs" && find . -mindepth 1) | while read -r f; do chown -h root:root "$root/$f"; done
-  chmod 0755 "$root/kind/bin"
+  # Node files, owned by root: executables (as git records them) 0755, everything else 0644.
+  cp -r "$node_dir/rootfs/." "$root/"
+  (cd "$node_dir/rootfs" && find . -mindepth 1) | while read -r f; do
+    chown root:root "$root/$f"
+    if [[ -d $node_dir/rootfs/$f || -x $node_dir/rootfs/$f ]]; then chmod 0755 "$root/$f"; else chmod 0644 "$root/$f"; fi
+  done
 
   # systemd in a container: no udev, no tmpfiles at boot (kind's /run and /tmp are fresh tmpfs), none
   # of the packages' services. Only the units enabled below start.
