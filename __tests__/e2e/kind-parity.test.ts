@@ -96,7 +96,11 @@ async function catFile(container: string, path: string): Promise<string> {
 }
 
 async function inspectAll(names: string[]): Promise<Capture['inspect']> {
-  const raw = JSON.parse(await docker(['inspect', ...names])) as { Name: string }[]
+  const raw = JSON.parse(await docker(['inspect', ...names])) as { Name: string; Image: string; imageLabels?: Record<string, string> }[]
+  // Labels the container inherits from its image are the image's, not kind's or ours.
+  for (const r of raw) {
+    r.imageLabels = JSON.parse(await docker(['image', 'inspect', '-f', '{{json .Config.Labels}}', r.Image])) ?? {}
+  }
   return Object.fromEntries(raw.map(r => [r.Name.replace(/^\//, ''), r]))
 }
 
@@ -186,6 +190,7 @@ function normalise(text: string, cluster: string, inspect: Capture['inspect']): 
 function containerFacts(raw: any, cluster: string) { // eslint-disable-line @typescript-eslint/no-explicit-any
   const labels = { ...raw.Config.Labels }
   delete labels['io.github.kind-action.owner']
+  for (const key of Object.keys(raw.imageLabels ?? {})) if (labels[key] === raw.imageLabels[key]) delete labels[key]
   const ports = Object.fromEntries(
     Object.entries((raw.HostConfig.PortBindings ?? {}) as Record<string, { HostIp: string; HostPort: string }[]>).map(([k, v]) => [
       k,

@@ -119,15 +119,16 @@ describe('single-node cluster through the built action', () => {
     const phase = await kubectl(runner, ['get', 'pvc', 'data', '-o', 'jsonpath={.status.phase}'])
     expect(phase).toBe('Bound')
     expect(await kubectl(runner, ['exec', 'client', '--', 'cat', '/data/file'])).toBe('persisted\n')
-    // busybox-static's wget cannot resolve names (static glibc has no NSS), so resolve with its own
-    // nslookup through CoreDNS, then fetch the Service's address.
+    // busybox-static's wget cannot resolve names (a static glibc cannot load NSS), so resolve with
+    // busybox's own nslookup through CoreDNS, then fetch the Service's address.
     const clusterIP = await kubectl(runner, ['get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}'])
     const lookup = await retry('resolving the Service name through CoreDNS', () =>
       kubectl(runner, ['exec', 'client', '--', 'nslookup', 'web.default.svc.cluster.local'])
     )
     expect(lookup).toContain(`Address: ${clusterIP}`)
     const page = await retry('fetching the Service', () =>
-      kubectl(runner, ['exec', 'client', '--', 'wget', '-q', '-O', '-', '-T', '5', `http://${clusterIP}/`])
+      // (busybox-static's own wget -T crashes; its timeout applet bounds the request instead)
+      kubectl(runner, ['exec', 'client', '--', 'timeout', '10', 'wget', '-q', '-O', '-', `http://${clusterIP}:80/`])
     )
     expect(page).toBe('hello-from-web\n')
   })
