@@ -82,7 +82,13 @@ export async function startCacheServiceV2(): Promise<CacheServiceV2> {
   const azurite = await startAzurite(dir)
   const credential = new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY)
   const container = new BlobServiceClient(azurite.endpoint, credential).getContainerClient(CONTAINER)
-  await container.createIfNotExists()
+  try {
+    await container.createIfNotExists()
+  } catch (error) {
+    // No handle to stop it is returned on failure: do not leave Azurite behind.
+    azurite.child.kill('SIGKILL')
+    throw error
+  }
   const sasUrl = (blob: string, permissions: string): string => {
     const sas = generateBlobSASQueryParameters(
       { containerName: CONTAINER, blobName: blob, permissions: BlobSASPermissions.parse(permissions), expiresOn: new Date(Date.now() + 3_600_000) },
