@@ -25,7 +25,10 @@ export async function startCacheServer(): Promise<CacheServer> {
   const child: ChildProcess = spawn(bin, ['-dir', dir], { stdio: ['pipe', 'pipe', 'inherit'] })
   const url = await new Promise<string>((ok, fail) => {
     let out = ''
-    const timer = setTimeout(() => fail(new Error('the cache server did not start within 10 s')), 10_000)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      fail(new Error('the cache server did not start within 10 s'))
+    }, 10_000)
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString()
       const match = /^ACTIONS_CACHE_URL=(\S+)$/m.exec(out)
