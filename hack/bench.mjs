@@ -32,7 +32,11 @@ function kindConfig({ controlPlanes, workers }) {
 }
 
 const seconds = start => (performance.now() - start) / 1000
-const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const median = xs => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
 
 async function waitUsable(kubeconfig, context) {
   const k = ['--kubeconfig', kubeconfig, '--context', context]

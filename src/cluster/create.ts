@@ -234,7 +234,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     )
     const initDone = (async () => {
       await Promise.all([bootstrapUp, loadBalancerUp])
-      await phases.timed('kubeadm init', () =>
+      await phases.timed('Starting control-plane (kubeadm init)', () =>
         kubeadm(docker, bootstrap.name, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init')
       )
       if (nodes.length === 1) {
