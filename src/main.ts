@@ -71,7 +71,16 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       waitMs: inputs.waitMs,
       extraLabels: { [OWNER_LABEL]: state.owner },
       hostEnv: env,
-      imageSource: imageCache
+      imageSource: imageCache,
+      // While the other nodes join and the cluster gets ready.
+      afterControlPlane: async controlPlane => {
+        await exportKubeconfig(kubeconfigPath, controlPlane.kubeconfig)
+        core.exportVariable('KUBECONFIG', kubeconfigPath)
+        const kubectl = inputs.kubectlVersion
+          ? await installKubectlRelease(inputs.kubectlVersion)
+          : await installKubectlFromNode(docker, controlPlane.bootstrapNode, controlPlane.kubernetesVersion)
+        core.info(`kubectl: ${kubectl}`)
+      }
     })
     recordInState(state, imageCache)
     state.nodes = created.nodes
@@ -80,14 +89,6 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     state.timings = phases.timings
     saveState(state)
 
-    await phases.group('Exporting kubeconfig and kubectl', async () => {
-      await exportKubeconfig(kubeconfigPath, created.kubeconfig)
-      core.exportVariable('KUBECONFIG', kubeconfigPath)
-      const kubectl = inputs.kubectlVersion
-        ? await installKubectlRelease(inputs.kubectlVersion)
-        : await installKubectlFromNode(docker, created.bootstrapNode, created.kubernetesVersion)
-      core.info(`kubectl: ${kubectl}`)
-    })
     if (inputs.loadImages.length) {
       await phases.group('Loading images into nodes', () =>
         loadImagesIntoNodes(docker, inputs.loadImages, created.nodes.map(n => n.name))

@@ -55,6 +55,18 @@ export interface CreateOptions {
   hostEnv: Record<string, string | undefined>
   /** Where images may come from before a pull (the image cache); none: inspect, then pull. */
   imageSource?: ImageSource
+  /**
+   * Work that needs only a running control plane (exporting the kubeconfig, installing kubectl): runs
+   * as soon as kubeadm init is done, alongside the joins and the wait for readiness.
+   */
+  afterControlPlane?: (cluster: ControlPlaneFacts) => Promise<void>
+}
+
+export interface ControlPlaneFacts {
+  bootstrapNode: string
+  kubernetesVersion: string
+  kubeconfig: KubeconfigDoc
+  apiServer: string
 }
 
 export interface NodeSummary {
@@ -125,6 +137,15 @@ async function kubeadm(docker: DockerPort, node: string, args: string[], logName
   const transcript = `$ ${command.join(' ')}\n${result.stdout}${result.stderr}\nexit code ${result.exitCode}\n`
   await writeFile(docker, node, `/var/log/kind-action/${logName}.log`, transcript).catch(() => undefined)
   if (result.exitCode !== 0) throw new NodeCommandError(node, command, result)
+}
+
+/** kind's single-container cluster: workloads may run on the control plane (kind-spec §5.4). */
+async function untaintSingleNode(docker: DockerPort, node: string): Promise<void> {
+  const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf']
+  await Promise.all([
+    run(docker, node, [...kubectl, 'taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-']),
+    run(docker, node, [...kubectl, 'label', 'nodes', '--all', 'node.kubernetes.io/exclude-from-external-load-balancers-'])
+  ])
 }
 
 async function join(docker: DockerPort, node: string): Promise<void> {
@@ -220,6 +241,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     return { summary, version }
   }
 
+  let afterControlPlane: Promise<ControlPlaneFacts> | undefined
   const kubernetesVersion = await phases.group('Creating nodes, starting the control plane', async () => {
     const bootstrapUp = phases.timed(`Booting ${bootstrap.name}`, () => bringUp(bootstrap))
     const loadBalancerUp = ha
@@ -237,14 +259,10 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
       await phases.timed('Starting control-plane (kubeadm init)', () =>
         kubeadm(docker, bootstrap.name, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init')
       )
-      if (nodes.length === 1) {
-        const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf']
-        await run(docker, bootstrap.name, [...kubectl, 'taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-'])
-        await run(docker, bootstrap.name, [...kubectl, 'label', 'nodes', '--all', 'node.kubernetes.io/exclude-from-external-load-balancers-'])
-      }
     })()
     const addons = initDone.then(() =>
       Promise.all([
+        nodes.length === 1 ? untaintSingleNode(docker, bootstrap.name) : Promise.resolve(),
         cluster.networking.disableDefaultCNI
           ? Promise.resolve()
           : phases.timed('Installing CNI', () => installDefaultCni(docker, bootstrap.name, cluster)),
@@ -268,29 +286,41 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         })
       )
     })()
-    await settleAll<unknown>([bootstrapUp, loadBalancerUp, initDone, addons, joins, ...othersUp.values()])
+    const controlPlane = Promise.all([initDone, loadBalancerUp]).then(() =>
+      phases.timed('Reading kubeconfig', async () => {
+        const endpointContainer = ha ? loadBalancerName(cluster.name) : bootstrap.name
+        const info = await docker.inspectContainer(endpointContainer)
+        if (!info) throw new Error(`container ${endpointContainer} disappeared`)
+        const admin = await readFile(docker, bootstrap.name, '/etc/kubernetes/admin.conf')
+        const apiServer = hostEndpoint(info.ports)
+        return { kubeconfig: kindKubeconfig(admin, cluster.name, apiServer), apiServer }
+      })
+    )
+    afterControlPlane = controlPlane.then(async ({ kubeconfig, apiServer }) => {
+      const facts = { bootstrapNode: bootstrap.name, kubernetesVersion: (await bootstrapUp).version, kubeconfig, apiServer }
+      if (options.afterControlPlane) await phases.timed('Exporting kubeconfig and kubectl', () => options.afterControlPlane!(facts))
+      return facts
+    })
+    // Awaited after the readiness wait; until then a failure must not count as unhandled.
+    afterControlPlane.catch(() => undefined)
+    await settleAll<unknown>([bootstrapUp, loadBalancerUp, initDone, addons, joins, controlPlane, ...othersUp.values()])
     return (await bootstrapUp).version
   })
 
   const summaries = await Promise.all(nodes.map(n => nodeSummary(docker, n, options.network)))
-  if (options.waitMs > 0) {
-    await phases.group('Waiting for nodes Ready and CoreDNS', () =>
-      waitForReadiness(
-        docker,
-        bootstrap.name,
-        nodes.map(n => n.name),
-        options.waitMs
-      )
-    )
-  }
-
-  const kubeconfig = await phases.group('Reading kubeconfig', async () => {
-    const endpointContainer = ha ? loadBalancerName(cluster.name) : bootstrap.name
-    const info = await docker.inspectContainer(endpointContainer)
-    if (!info) throw new Error(`container ${endpointContainer} disappeared`)
-    const admin = await readFile(docker, bootstrap.name, '/etc/kubernetes/admin.conf')
-    return { doc: kindKubeconfig(admin, cluster.name, hostEndpoint(info.ports)), server: hostEndpoint(info.ports) }
-  })
+  const ready =
+    options.waitMs > 0
+      ? phases.group('Waiting for nodes Ready and CoreDNS', () =>
+          waitForReadiness(
+            docker,
+            bootstrap.name,
+            nodes.map(n => n.name),
+            options.waitMs
+          )
+        )
+      : Promise.resolve()
+  const [, facts] = await settleAll<unknown>([ready, afterControlPlane!])
+  const kubeconfig = { doc: (facts as ControlPlaneFacts).kubeconfig, server: (facts as ControlPlaneFacts).apiServer }
 
   return {
     name: cluster.name,

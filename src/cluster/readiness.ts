@@ -35,26 +35,38 @@ export async function checkReadiness(docker: DockerPort, bootstrapNode: string, 
     'kube-system',
     'coredns',
     '-o',
-    'jsonpath={.status.availableReplicas}/{.spec.replicas}'
+    'jsonpath={.status.conditions[?(@.type=="Available")].status}'
   ])
-  const [available, wanted] = dns.stdout.split('/').map(s => Number.parseInt(s, 10))
-  const coreDnsAvailable = dns.exitCode === 0 && available > 0 && available === wanted
+  // The Deployment's own Available condition: its minimum of ready replicas, as `kubectl wait` sees it.
+  const coreDnsAvailable = dns.exitCode === 0 && dns.stdout.trim() === 'True'
   return { ready: notReadyNodes.length === 0 && coreDnsAvailable, notReadyNodes, coreDnsAvailable }
 }
 
+/**
+ * Waits with `kubectl wait` (a watch inside the bootstrap node) rather than by polling: on a 2-core
+ * runner, a kubectl process every second takes CPU from the very pods being waited for. A node that has
+ * not registered yet makes kubectl wait fail at once; that is retried until the deadline.
+ */
 export async function waitForReadiness(
   docker: DockerPort,
   bootstrapNode: string,
   expectedNodes: string[],
   timeoutMs: number,
-  intervalMs = 1000
+  retryMs = 1000
 ): Promise<ReadinessReport> {
   const deadline = Date.now() + timeoutMs
-  let report = await checkReadiness(docker, bootstrapNode, expectedNodes)
-  while (!report.ready && Date.now() < deadline) {
-    await new Promise(r => setTimeout(r, intervalMs))
-    report = await checkReadiness(docker, bootstrapNode, expectedNodes)
+  const waitFor = async (args: string[]): Promise<boolean> => {
+    while (Date.now() < deadline) {
+      const seconds = Math.max(1, Math.ceil((deadline - Date.now()) / 1000))
+      const result = await docker.exec(bootstrapNode, ['kubectl', ADMIN, 'wait', ...args, `--timeout=${seconds}s`])
+      if (result.exitCode === 0) return true
+      await new Promise(r => setTimeout(r, retryMs))
+    }
+    return false
   }
+  const nodesReady = await waitFor(['--for=condition=Ready', ...expectedNodes.map(n => `node/${n}`)])
+  if (nodesReady) await waitFor(['--for=condition=Available', '-n', 'kube-system', 'deployment/coredns'])
+  const report = await checkReadiness(docker, bootstrapNode, expectedNodes)
   if (!report.ready) {
     const parts = []
     if (report.notReadyNodes.length) parts.push(`nodes not Ready: ${report.notReadyNodes.join(', ')}`)

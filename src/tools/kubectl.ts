@@ -56,7 +56,13 @@ export async function installKubectlRelease(version: string): Promise<string> {
   }
   const base = process.env.KIND_ACTION_KUBECTL_RELEASE_URL || DEFAULT_RELEASE_URL
   const url = `${base}/${version}/bin/linux/${arch()}/kubectl`
-  const [binary, checksumFile] = await Promise.all([tc.downloadTool(url), tc.downloadTool(`${url}.sha256`)])
+  let binary: string
+  let checksumFile: string
+  try {
+    ;[binary, checksumFile] = await Promise.all([tc.downloadTool(url), tc.downloadTool(`${url}.sha256`)])
+  } catch (error) {
+    throw new Error(`kubectl_version: ${version} could not be downloaded from ${url}: ${(error as Error).message}`)
+  }
   const expected = readFileSync(checksumFile, 'utf8').trim().split(/\s+/)[0]
   const actual = await sha256(binary)
   if (expected !== actual) {
