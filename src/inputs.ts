@@ -41,7 +41,8 @@ export class InputError extends Error {
 
 type Reader = (name: string) => string
 
-const CLUSTER_NAME = /^[a-z0-9.-]+$/
+/** kind's rule for cluster names (they start container names and contexts). */
+export const CLUSTER_NAME = /^[a-z0-9.-]+$/
 const KUBE_VERSION = /^v?\d+\.\d+(\.\d+)?$/
 const KUBECTL_VERSION = /^v\d+\.\d+\.\d+$/
 

@@ -242,7 +242,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
   }
 
   let afterControlPlane: Promise<ControlPlaneFacts> | undefined
-  const kubernetesVersion = await phases.group('Creating nodes, starting the control plane', async () => {
+  const { version: kubernetesVersion, summaries } = await phases.group('Creating nodes, starting the control plane', async () => {
     const bootstrapUp = phases.timed(`Booting ${bootstrap.name}`, () => bringUp(bootstrap))
     const loadBalancerUp = ha
       ? phases.timed('Starting the load balancer', async () => {
@@ -304,10 +304,11 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     // Awaited after the readiness wait; until then a failure must not count as unhandled.
     afterControlPlane.catch(() => undefined)
     await settleAll<unknown>([bootstrapUp, loadBalancerUp, initDone, addons, joins, controlPlane, ...othersUp.values()])
-    return (await bootstrapUp).version
+    // Addresses were read as each node came up; no need to inspect the containers again.
+    const up = await Promise.all(nodes.map(n => (n === bootstrap ? bootstrapUp : othersUp.get(n.name)!)))
+    return { version: up[nodes.indexOf(bootstrap)].version, summaries: up.map(u => u.summary) }
   })
 
-  const summaries = await Promise.all(nodes.map(n => nodeSummary(docker, n, options.network)))
   const ready =
     options.waitMs > 0
       ? phases.group('Waiting for nodes Ready and CoreDNS', () =>

@@ -9,8 +9,8 @@ import { DockerodePort } from '../docker/dockerode-port.js'
 import type { DockerPort } from '../docker/port.js'
 import { exportLogs } from './export.js'
 import { formatBytes } from './limits.js'
+import { CLUSTER_NAME } from '../inputs.js'
 
-const CLUSTER_NAME = /^[a-z0-9.-]+$/
 
 export async function run(
   docker: DockerPort = new DockerodePort(),
