@@ -67,6 +67,20 @@ describe('HA cluster through the built action', () => {
     expect((await kubectl(runner, ['get', 'nodes', '-l', 'tier=backend', '-o', 'name'])).trim()).toBe(`node/${CLUSTER}-worker`)
   })
 
+  it('every control plane is an etcd member and has the shared keys with their owner-only modes', async () => {
+    const members = await docker([
+      'exec', `${CLUSTER}-control-plane`, 'sh', '-c',
+      'crictl exec $(crictl ps -q --name etcd) etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt ' +
+        '--cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key member list -w simple'
+    ])
+    const started = members.trim().split('\n').filter(line => /, started, /.test(line) && /, false$/.test(line.trim()))
+    expect(started).toHaveLength(3)
+    for (const node of [`${CLUSTER}-control-plane2`, `${CLUSTER}-control-plane3`]) {
+      const modes = await docker(['exec', node, 'stat', '-c', '%n %a', '/etc/kubernetes/pki/ca.key', '/etc/kubernetes/pki/sa.key', '/etc/kubernetes/pki/etcd/ca.key'])
+      expect(modes.trim().split('\n').map(line => line.split(' ')[1])).toEqual(['600', '600', '600'])
+    }
+  })
+
   it('the API still answers through the load balancer with one control plane stopped', async () => {
     await docker(['stop', `${CLUSTER}-control-plane2`])
     const nodes = await retry('listing nodes through the load balancer', () => kubectl(runner, ['get', 'nodes', '-o', 'name', '--request-timeout=10s']), 60_000)

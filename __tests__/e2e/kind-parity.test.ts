@@ -11,7 +11,7 @@ import { loadClusterConfig } from '../../src/config/index.js'
 import { provisionContainers } from '../../src/cluster/create.js'
 import { deleteCluster } from '../../src/cluster/delete.js'
 import { DEFAULT_NETWORK, controlPlaneEndpoint, needsLoadBalancer, planNodeNames } from '../../src/cluster/identity.js'
-import { configureLoadBalancer, writeNodeConfiguration } from '../../src/cluster/node-config.js'
+import { configureLoadBalancer, patchContainerd, writeKubeadmConfig } from '../../src/cluster/node-config.js'
 import { Phases, silentReporter } from '../../src/cluster/phases.js'
 import { DockerodePort } from '../../src/docker/dockerode-port.js'
 import { HAPROXY_CONFIG_PATH } from '../../src/kubeadm/loadbalancer.js'
@@ -164,7 +164,12 @@ async function captureOurs(cluster: string, config: string): Promise<Capture> {
     const nodes = planNodeNames(parsed)
     const info = await Promise.all(nodes.map(n => port.inspectContainer(n.name)))
     const summaries = nodes.map((n, i) => ({ name: n.name, role: n.role, ...info[i]!.networks[DEFAULT_NETWORK] }))
-    await Promise.all(nodes.map(n => writeNodeConfiguration(port, parsed, n, summaries, controlPlaneEndpoint(parsed))))
+    await Promise.all(
+      nodes.map(async n => {
+        await writeKubeadmConfig(port, parsed, n, summaries.find(s => s.name === n.name)!, controlPlaneEndpoint(parsed))
+        await patchContainerd(port, parsed, n.name)
+      })
+    )
     if (needsLoadBalancer(parsed)) await configureLoadBalancer(port, parsed, nodes)
     const files = await captureFiles(cluster, needsLoadBalancer(parsed))
     return { files, inspect: await inspectAll(await containersOf(cluster)) }

@@ -5,6 +5,7 @@ import {
   ECHO,
   NODE_IMAGE,
   containersOf,
+  docker,
   kind,
   kubeconfigContexts,
   kubectl,
@@ -56,6 +57,17 @@ describe('two clusters in one job', () => {
       'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end}'
     ])
     expect(ready.trim().split(' ').sort()).toEqual([`${A}-control-plane=True`, `${A}-worker2=True`, `${A}-worker=True`].sort())
+  })
+
+  it('each worker has unpacked the images its pods would run, even local-path-provisioner, which runs on one node at most', async () => {
+    for (const worker of [`${A}-worker`, `${A}-worker2`]) {
+      // ctr images check: REF TYPE DIGEST STATUS SIZE UNPACKED
+      const rows = (await docker(['exec', worker, 'ctr', '--namespace=k8s.io', 'images', 'check'])).split('\n')
+      const unpacked = (name: string): boolean =>
+        rows.some(row => row.split(/\s+/)[0].split('/').pop()!.startsWith(`${name}:`) && /\btrue\s*$/.test(row))
+      expect(['kindnetd', 'kube-proxy', 'coredns', 'local-path-provisioner'].filter(name => !unpacked(name))).toEqual([])
+      expect(unpacked('kube-apiserver')).toBe(false)
+    }
   })
 
   it('keeps both contexts in one kubeconfig, each reaching its own API server', async () => {

@@ -1,5 +1,6 @@
 // Cluster creation: kind's actions (kind-spec §5), with independent work done concurrently (see
 // createCluster for the pipeline).
+import { finished } from 'node:stream/promises'
 import type { Cluster } from '../config/types.js'
 import type { DockerPort } from '../docker/port.js'
 import { planContainers, portsToPick, type PlannedContainer } from './container-plan.js'
@@ -21,8 +22,10 @@ import { ensureNetwork, proxyEnvironment } from './network.js'
 import { NodeCommandError, readFile, run, writeFile } from './node-exec.js'
 import { Phases, type Reporter } from './phases.js'
 import { waitForReadiness } from './readiness.js'
-import { configureLoadBalancer, writeNodeConfiguration } from './node-config.js'
+import { configureLoadBalancer, patchContainerd, writeKubeadmConfig } from './node-config.js'
 import { installDefaultCni, installDefaultStorage } from './addons.js'
+import { etcdMemberJoinedWatcher, nudgeKubeletBootstrap, waitForClusterInfoSignature } from './join-assist.js'
+import { imagesToUnpack, partitionForInit, unpackImages } from './unpack-images.js'
 
 /** kind's readiness line: systemd reached multi-user, or the entrypoint saw cgroup v1. */
 const SYSTEMD_READY = /Reached target .*Multi-User System.*|detected cgroup v1/
@@ -107,7 +110,10 @@ export function hostEndpoint(ports: Record<string, { HostIp: string; HostPort: s
 async function startContainer(docker: DockerPort, container: PlannedContainer): Promise<void> {
   await docker.createContainer(container.spec)
   await docker.startContainer(container.name)
-  if (container.role === LOAD_BALANCER_ROLE) return
+  if (container.role !== LOAD_BALANCER_ROLE) await waitForBoot(docker, container)
+}
+
+async function waitForBoot(docker: DockerPort, container: PlannedContainer): Promise<void> {
   if (!(await docker.waitForLog(container.name, SYSTEMD_READY, NODE_BOOT_TIMEOUT_MS))) {
     const log = (await docker.logs(container.name)).trim().split('\n').slice(-20).join('\n')
     throw new Error(
@@ -117,23 +123,45 @@ async function startContainer(docker: DockerPort, container: PlannedContainer): 
   }
 }
 
-async function copySharedFiles(docker: DockerPort, from: string, to: string): Promise<void> {
-  await Promise.all(
-    SHARED_CONTROL_PLANE_FILES.map(async path => {
-      const content = await docker.exec(from, ['cat', path])
-      if (content.exitCode !== 0) throw new Error(`reading ${path} on ${from}: ${content.stderr.trim()}`)
-      await writeFile(docker, to, path, content.stdout)
-    })
-  )
+/**
+ * The shared files as one tar archive (kind copies them one by one with cat and cp: three execs a file,
+ * which add up to seconds on a busy 2-core runner). Modes and owners travel with them.
+ */
+async function readSharedFiles(docker: DockerPort, from: string): Promise<Buffer> {
+  const command = ['tar', '-C', '/', '-cf', '-', ...SHARED_CONTROL_PLANE_FILES.map(path => path.slice(1))]
+  const { stdout, done } = await docker.execStream(from, command, { privileged: true })
+  const [chunks, result] = await Promise.all([stdout.toArray() as Promise<Buffer[]>, done])
+  if (result.exitCode !== 0) throw new NodeCommandError(from, command, result)
+  return Buffer.concat(chunks)
+}
+
+async function writeSharedFiles(docker: DockerPort, to: string, archive: Buffer): Promise<void> {
+  await run(docker, to, ['tar', '-C', '/', '-xf', '-'], { stdin: archive })
 }
 
 /**
  * Runs a kubeadm command and keeps its whole output in the node's /var/log/kind-action/, where the log
  * export picks it up: kubeadm's own words are what explains a failed init or join.
  */
-async function kubeadm(docker: DockerPort, node: string, args: string[], logName: string): Promise<void> {
+async function kubeadm(
+  docker: DockerPort,
+  node: string,
+  args: string[],
+  logName: string,
+  onLine: (line: string) => void = () => undefined
+): Promise<void> {
   const command = ['kubeadm', ...args]
-  const result = await docker.exec(node, command, { privileged: true })
+  const { stdout, done } = await docker.execStream(node, command, { privileged: true })
+  const chunks: Buffer[] = []
+  let partial = ''
+  stdout.on('data', (chunk: Buffer) => {
+    chunks.push(chunk)
+    const lines = (partial + chunk.toString()).split('\n')
+    partial = lines.pop() ?? ''
+    lines.forEach(onLine)
+  })
+  const [, exit] = await Promise.all([finished(stdout), done])
+  const result = { ...exit, stdout: Buffer.concat(chunks).toString() }
   const transcript = `$ ${command.join(' ')}\n${result.stdout}${result.stderr}\nexit code ${result.exitCode}\n`
   await writeFile(docker, node, `/var/log/kind-action/${logName}.log`, transcript).catch(() => undefined)
   if (result.exitCode !== 0) throw new NodeCommandError(node, command, result)
@@ -148,8 +176,8 @@ async function untaintSingleNode(docker: DockerPort, node: string): Promise<void
   ])
 }
 
-async function join(docker: DockerPort, node: string): Promise<void> {
-  await kubeadm(docker, node, ['join', '--config', '/kind/kubeadm.conf', '--v=6'], 'kubeadm-join')
+async function join(docker: DockerPort, node: string, onLine?: (line: string) => void): Promise<void> {
+  await kubeadm(docker, node, ['join', '--config', '/kind/kubeadm.conf', '--v=6'], 'kubeadm-join', onLine)
 }
 
 interface Prepared {
@@ -219,7 +247,9 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
  * Creation as a pipeline rather than kind's strict sequence of steps: the bootstrap control plane is
  * created first and kubeadm init starts on it at once, while the other containers are still being
  * created (each copies the node image's /var into its volume, which is slow); each node gets its
- * configuration as soon as it is up; CNI and storage go in while the other nodes join.
+ * configuration as soon as it is up, and unpacks its images ahead of its kubelet; CNI and storage go in while
+ * the other nodes join; workers join at once, and each further control plane as soon as the previous
+ * one's etcd member has joined.
  */
 export async function createCluster(options: CreateOptions): Promise<CreatedCluster> {
   const { docker, cluster, phases } = options
@@ -235,13 +265,23 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
 
   /** Boots a node and writes its configuration; resolves with its addresses and Kubernetes version. */
   const bringUp = async (node: PlannedNode): Promise<{ summary: NodeSummary; version: string }> => {
-    await startContainer(docker, container(node.name))
-    const summary = await nodeSummary(docker, node, options.network)
-    const version = await writeNodeConfiguration(docker, cluster, node, [summary], endpoint)
+    const planned = container(node.name)
+    await docker.createContainer(planned.spec)
+    await docker.startContainer(planned.name)
+    // Its address is known and /kind is writable once it runs: kubeadm.conf is written while systemd boots.
+    const booted = waitForBoot(docker, planned)
+    const configured = (async () => {
+      const summary = await nodeSummary(docker, node, options.network)
+      return { summary, version: await writeKubeadmConfig(docker, cluster, node, summary, endpoint) }
+    })()
+    const [, configuredNode] = await settleAll<unknown>([booted, configured])
+    const { summary, version } = configuredNode as Awaited<typeof configured>
+    await patchContainerd(docker, cluster, node.name)
     return { summary, version }
   }
 
   let afterControlPlane: Promise<ControlPlaneFacts> | undefined
+  let unpacked: Promise<void> = Promise.resolve()
   const { version: kubernetesVersion, summaries } = await phases.group('Creating nodes, starting the control plane', async () => {
     const bootstrapUp = phases.timed(`Booting ${bootstrap.name}`, () => bringUp(bootstrap))
     const loadBalancerUp = ha
@@ -260,6 +300,27 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         kubeadm(docker, bootstrap.name, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init')
       )
     })()
+    // Unpacking images ahead (unpack-images.ts): on the bootstrap node what init runs, at once; everything
+    // else once init is over, all nodes at once. Nothing waits for it: it only beats the kubelets to it.
+    const unpackAhead = async (node: PlannedNode, names: string[]): Promise<void> => {
+      if (!names.length) return
+      await unpackImages(docker, node.name, names).catch((error: unknown) =>
+        options.reporter.info(`Unpacking images ahead on ${node.name} did not work; its kubelet unpacks them instead: ${String(error)}`)
+      )
+    }
+    const bootstrapImages = partitionForInit(imagesToUnpack(bootstrap.role, nodes.length === 1))
+    unpacked = Promise.all([
+      bootstrapUp
+        .then(() => unpackAhead(bootstrap, bootstrapImages.forInit))
+        .then(() => initDone)
+        .then(() => unpackAhead(bootstrap, bootstrapImages.afterInit)),
+      ...others.map(node =>
+        Promise.all([othersUp.get(node.name), initDone]).then(() => unpackAhead(node, imagesToUnpack(node.role, false)))
+      )
+    ]).then(
+      () => undefined,
+      () => undefined
+    )
     const addons = initDone.then(() =>
       Promise.all([
         nodes.length === 1 ? untaintSingleNode(docker, bootstrap.name) : Promise.resolve(),
@@ -271,20 +332,50 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     )
     const joins = (async () => {
       await initDone
-      // kubeadm cannot join control planes concurrently; workers can.
-      for (const cp of secondaryControlPlanes) {
-        await othersUp.get(cp.name)
-        await phases.timed(`Joining ${cp.name}`, async () => {
-          await copySharedFiles(docker, bootstrap.name, cp.name)
-          await join(docker, cp.name)
+      if (others.length) await waitForClusterInfoSignature(docker, bootstrap.name)
+      // Workers do not change etcd's membership: they join at once.
+      const workerJoins = workers.map(async w => {
+        await othersUp.get(w.name)
+        await phases.timed(`Joining ${w.name}`, () => join(docker, w.name))
+      })
+      const sharedFiles = secondaryControlPlanes.length ? readSharedFiles(docker, bootstrap.name) : Promise.resolve(Buffer.alloc(0))
+      // etcd takes one membership change at a time: each control plane waits for the previous one's
+      // member to have joined (see join-assist.ts), with its files copied in the meantime.
+      let previousMemberJoined: Promise<void> = Promise.resolve()
+      const controlPlaneJoins = secondaryControlPlanes.map(cp => {
+        const filesCopied = Promise.all([othersUp.get(cp.name), sharedFiles]).then(([, archive]) =>
+          writeSharedFiles(docker, cp.name, archive)
+        )
+        const turn = previousMemberJoined
+        let memberJoined!: () => void
+        let joinFailed!: (error: unknown) => void
+        previousMemberJoined = new Promise<void>((resolve, reject) => {
+          memberJoined = resolve
+          joinFailed = reject
         })
-      }
-      await Promise.all(
-        workers.map(async w => {
-          await othersUp.get(w.name)
-          await phases.timed(`Joining ${w.name}`, () => join(docker, w.name))
-        })
-      )
+        previousMemberJoined.catch(() => undefined)
+        return (async () => {
+          try {
+            await Promise.all([turn, filesCopied])
+            const watcher = etcdMemberJoinedWatcher()
+            let nudged: Promise<void> = Promise.resolve()
+            const onLine = (line: string): void => {
+              if (!watcher(line)) return
+              memberJoined()
+              nudged = nudgeKubeletBootstrap(docker, cp.name).catch((error: unknown) =>
+                options.reporter.info(`Could not hurry the kubelet's TLS bootstrap on ${cp.name}: ${String(error)}`)
+              )
+            }
+            await phases.timed(`Joining ${cp.name}`, () => join(docker, cp.name, onLine))
+            memberJoined()
+            await nudged
+          } catch (error) {
+            joinFailed(error)
+            throw error
+          }
+        })()
+      })
+      await settleAll([...controlPlaneJoins, ...workerJoins])
     })()
     const controlPlane = Promise.all([initDone, loadBalancerUp]).then(() =>
       phases.timed('Reading kubeconfig', async () => {
@@ -321,6 +412,8 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         )
       : Promise.resolve()
   const [, facts] = await settleAll<unknown>([ready, afterControlPlane!])
+  // Done by now in practice; the step should not end with commands still running in the nodes.
+  await unpacked
   const kubeconfig = { doc: (facts as ControlPlaneFacts).kubeconfig, server: (facts as ControlPlaneFacts).apiServer }
 
   return {

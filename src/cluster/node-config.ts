@@ -21,27 +21,27 @@ export async function configureLoadBalancer(docker: DockerPort, cluster: Cluster
   await run(docker, lb, ['kill', '-s', 'HUP', '1'])
 }
 
-/** Writes /kind/kubeadm.conf (and patches containerd) on one node; returns the node's Kubernetes version. */
-export async function writeNodeConfiguration(
+/** Writes /kind/kubeadm.conf on one node; returns the node's Kubernetes version (from /kind/version). */
+export async function writeKubeadmConfig(
   docker: DockerPort,
   cluster: Cluster,
   node: PlannedNode,
-  summaries: NodeSummary[],
+  self: NodeSummary,
   endpoint: string
 ): Promise<string> {
   const lines = (await readFile(docker, node.name, '/kind/version')).split('\n').filter(Boolean)
   if (lines.length !== 1) throw new Error(`node ${node.name}: /kind/version should be one line, found ${lines.length}`)
   const kubernetesVersion = lines[0].trim()
-  const self = summaries.find(s => s.name === node.name)
-  if (!self) throw new Error(`node ${node.name}: no addresses known`)
   const kubeadmConf = kubeadmConfigForNode(cluster, node.config, node.name, self, kubernetesVersion, endpoint)
   await writeFile(docker, node.name, '/kind/kubeadm.conf', kubeadmConf)
-
-  if (cluster.containerdConfigPatches.length || cluster.containerdConfigPatchesJSON6902.length) {
-    const current = await readFile(docker, node.name, '/etc/containerd/config.toml')
-    const patched = patchContainerdConfig(current, cluster.containerdConfigPatches, cluster.containerdConfigPatchesJSON6902)
-    await writeFile(docker, node.name, '/etc/containerd/config.toml', patched)
-    await run(docker, node.name, ['bash', '-c', '! pgrep --exact containerd || systemctl restart containerd'])
-  }
   return kubernetesVersion
+}
+
+/** Applies the cluster's containerd config patches on a booted node and restarts containerd. */
+export async function patchContainerd(docker: DockerPort, cluster: Cluster, node: string): Promise<void> {
+  if (!cluster.containerdConfigPatches.length && !cluster.containerdConfigPatchesJSON6902.length) return
+  const current = await readFile(docker, node, '/etc/containerd/config.toml')
+  const patched = patchContainerdConfig(current, cluster.containerdConfigPatches, cluster.containerdConfigPatchesJSON6902)
+  await writeFile(docker, node, '/etc/containerd/config.toml', patched)
+  await run(docker, node, ['bash', '-c', '! pgrep --exact containerd || systemctl restart containerd'])
 }

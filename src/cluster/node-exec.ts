@@ -45,11 +45,10 @@ export async function run(docker: DockerPort, node: string, command: string[], o
   return result.stdout
 }
 
-/** kind's way of writing a file into a node: mkdir -p, then cp /dev/stdin. */
+/** kind's way of writing a file into a node (mkdir -p, then cp /dev/stdin), in one exec rather than two. */
 export async function writeFile(docker: DockerPort, node: string, path: string, content: string | Buffer): Promise<void> {
   const dir = path.slice(0, path.lastIndexOf('/')) || '/'
-  await run(docker, node, ['mkdir', '-p', dir])
-  await run(docker, node, ['cp', '/dev/stdin', path], { stdin: content })
+  await run(docker, node, ['sh', '-c', 'mkdir -p "$1" && cp /dev/stdin "$2"', 'write-file', dir, path], { stdin: content })
 }
 
 export async function readFile(docker: DockerPort, node: string, path: string): Promise<string> {

@@ -64,8 +64,12 @@ export async function waitForReadiness(
     }
     return false
   }
-  const nodesReady = await waitFor(['--for=condition=Ready', ...expectedNodes.map(n => `node/${n}`)])
-  if (nodesReady) await waitFor(['--for=condition=Available', '-n', 'kube-system', 'deployment/coredns'])
+  // Both at once: CoreDNS can only become available on a Ready node anyway, and a second kubectl
+  // started only after the first returns would add its own start-up to every creation.
+  await Promise.all([
+    waitFor(['--for=condition=Ready', ...expectedNodes.map(n => `node/${n}`)]),
+    waitFor(['--for=condition=Available', '-n', 'kube-system', 'deployment/coredns'])
+  ])
   const report = await checkReadiness(docker, bootstrapNode, expectedNodes)
   if (!report.ready) {
     const parts = []

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { imagesToUnpack, partitionForInit } from '../../../src/cluster/unpack-images.js'
+
+describe('imagesToUnpack', () => {
+  it('a lone control plane runs everything: the static pods first, then CNI, then the addons, each once', () => {
+    expect(imagesToUnpack('control-plane', true)).toEqual([
+      'pause',
+      'etcd',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kindnetd',
+      'kube-proxy',
+      'coredns',
+      'local-path-provisioner'
+    ])
+  })
+
+  it('a tainted control plane does not unpack the addons that only run on workers', () => {
+    const images = imagesToUnpack('control-plane', false)
+    expect(images).toContain('etcd')
+    expect(images).not.toContain('coredns')
+    expect(images).not.toContain('local-path-provisioner')
+  })
+
+  it('a worker unpacks no control-plane image, and kindnetd (which makes it Ready) before kube-proxy', () => {
+    const images = imagesToUnpack('worker', false)
+    expect(images).not.toContain('etcd')
+    expect(images).not.toContain('kube-apiserver')
+    expect(images.indexOf('kindnetd')).toBeLessThan(images.indexOf('kube-proxy'))
+    expect(images).toContain('coredns')
+  })
+})
+
+describe('partitionForInit', () => {
+  it('keeps what kubeadm init runs for during init and leaves the rest for after it, in order', () => {
+    expect(partitionForInit(imagesToUnpack('control-plane', true))).toEqual({
+      forInit: ['pause', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
+      afterInit: ['kindnetd', 'kube-proxy', 'coredns', 'local-path-provisioner']
+    })
+  })
+})

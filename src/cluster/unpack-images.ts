@@ -1,0 +1,66 @@
+// Unpacking a node's preloaded images before its pods need them. kind's node images import their
+// images with --no-unpack, so containerd unpacks each one when its first container is created: etcd and
+// the API server in the middle of kubeadm init, kindnetd and kube-proxy just when a node is waiting to
+// become Ready. Unpacking them as soon as containerd is up takes that work off the critical path. Only
+// images this node's own pods would run are unpacked, so the node ends up as it would anyway.
+import type { DockerPort } from '../docker/port.js'
+import { snapshotterFromConfig } from './load-images.js'
+import { run } from './node-exec.js'
+
+/** The static pods' images; pause first, as every pod's sandbox comes before its containers. */
+const KUBEADM_INIT_IMAGES = ['pause', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']
+/** kindnetd before kube-proxy: a node is Ready once its CNI is up, whatever kube-proxy does. */
+const EVERY_NODE_IMAGES = ['pause', 'kindnetd', 'kube-proxy']
+/** Deployments of kind's addons, which run only where workloads may run. */
+const WORKLOAD_IMAGES = ['coredns', 'local-path-provisioner']
+
+/**
+ * Image names (the last path element, without tag or digest) in the order this node needs them. Workloads
+ * run on workers, or on the control plane when it is the only node (kind removes its taint then).
+ */
+export function imagesToUnpack(role: 'control-plane' | 'worker', onlyNode: boolean): string[] {
+  const names = [
+    ...(role === 'control-plane' ? KUBEADM_INIT_IMAGES : []),
+    ...EVERY_NODE_IMAGES,
+    ...(role === 'worker' || onlyNode ? WORKLOAD_IMAGES : [])
+  ]
+  return [...new Set(names)]
+}
+
+/**
+ * What kubeadm init itself runs, wanted while it runs, and the rest: unpacking that during init would
+ * only take CPU from the API server starting up, with nothing asking for those images before init ends.
+ */
+export function partitionForInit(names: string[]): { forInit: string[]; afterInit: string[] } {
+  return {
+    forInit: names.filter(name => KUBEADM_INIT_IMAGES.includes(name)),
+    afterInit: names.filter(name => !KUBEADM_INIT_IMAGES.includes(name))
+  }
+}
+
+/**
+ * `ctr images mount` unpacks an image into the snapshotter before mounting it, and `unmount --rm` drops
+ * the view again: the unpacked layers stay, as if a container had been created. Every reference whose
+ * name matches is unpacked (a node may hold two pause tags); a failure only means the kubelet unpacks
+ * it later, as it would have anyway.
+ */
+const UNPACK_SCRIPT = `
+snapshotter=$1; shift
+target=$(mktemp -d)
+refs=$(ctr --namespace=k8s.io images ls -q)
+for want in "$@"; do
+  for ref in $refs; do
+    case $ref in sha256:*) continue ;; esac
+    name=\${ref##*/}; name=\${name%%[:@]*}
+    [ "$name" = "$want" ] || continue
+    ctr --namespace=k8s.io images mount --snapshotter "$snapshotter" "$ref" "$target" >/dev/null &&
+      ctr --namespace=k8s.io images unmount --rm "$target" >/dev/null
+  done
+done
+rmdir "$target"
+`
+
+export async function unpackImages(docker: DockerPort, node: string, names: string[]): Promise<void> {
+  const snapshotter = snapshotterFromConfig(await run(docker, node, ['containerd', 'config', 'dump']))
+  await run(docker, node, ['sh', '-c', UNPACK_SCRIPT, 'unpack-images', snapshotter, ...names])
+}
