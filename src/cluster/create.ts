@@ -176,6 +176,21 @@ async function untaintSingleNode(docker: DockerPort, node: string): Promise<void
   ])
 }
 
+/**
+ * kubeadm's certificate and kubeconfig phases of init or join, run ahead of the command itself, which
+ * then finds and uses what they made. A failure leaves the work to the command, which reports it.
+ */
+async function prepareKubeadmPhases(docker: DockerPort, node: string, command: 'init' | 'join', reporter: Reporter): Promise<void> {
+  const phases = command === 'init' ? [['certs', 'all'], ['kubeconfig', 'all']] : [['control-plane-prepare', 'certs'], ['control-plane-prepare', 'kubeconfig']]
+  try {
+    for (const phase of phases) {
+      await kubeadm(docker, node, [command, 'phase', ...phase, '--config=/kind/kubeadm.conf'], `kubeadm-${command}-${phase.join('-')}`)
+    }
+  } catch (error) {
+    reporter.info(`Making ${node}'s certificates ahead of kubeadm ${command} did not work; kubeadm ${command} makes them: ${String(error)}`)
+  }
+}
+
 async function join(docker: DockerPort, node: string, onLine?: (line: string) => void): Promise<void> {
   await kubeadm(docker, node, ['join', '--config', '/kind/kubeadm.conf', '--v=6'], 'kubeadm-join', onLine)
 }
@@ -264,15 +279,24 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
   const container = (name: string): PlannedContainer => containers.find(c => c.name === name)!
 
   /** Boots a node and writes its configuration; resolves with its addresses and Kubernetes version. */
+  let bootstrapBooted!: (booted: Promise<void>) => void
+  const bootstrapBoot = new Promise<Promise<void>>(resolve => (bootstrapBooted = resolve)).then(booted => booted)
   const bringUp = async (node: PlannedNode): Promise<{ summary: NodeSummary; version: string }> => {
     const planned = container(node.name)
     await docker.createContainer(planned.spec)
     await docker.startContainer(planned.name)
-    // Its address is known and /kind is writable once it runs: kubeadm.conf is written while systemd boots.
+    // Its address is known and /kind is writable once it runs: kubeadm.conf is written while systemd boots,
+    // and on the bootstrap node kubeadm makes the certificates and kubeconfigs of init meanwhile (init then
+    // uses them as they are; they need neither systemd nor containerd).
     const booted = waitForBoot(docker, planned)
+    if (node === bootstrap) bootstrapBooted(booted)
     const configured = (async () => {
       const summary = await nodeSummary(docker, node, options.network)
-      return { summary, version: await writeKubeadmConfig(docker, cluster, node, summary, endpoint) }
+      const { kubernetesVersion, kubeadmConf } = await writeKubeadmConfig(docker, cluster, node, summary, endpoint)
+      if (node === bootstrap && !/^\s*skipPhases:(\n\s*- .*)*\n\s*- (certs|kubeconfig)\b/m.test(kubeadmConf)) {
+        await prepareKubeadmPhases(docker, node.name, 'init', options.reporter)
+      }
+      return { summary, version: kubernetesVersion }
     })()
     const [, configuredNode] = await settleAll<unknown>([booted, configured])
     const { summary, version } = configuredNode as Awaited<typeof configured>
@@ -281,7 +305,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
   }
 
   let afterControlPlane: Promise<ControlPlaneFacts> | undefined
-  let unpacked: Promise<void> = Promise.resolve()
+  const unpacks: Promise<void>[] = []
   const { version: kubernetesVersion, summaries } = await phases.group('Creating nodes, starting the control plane', async () => {
     const bootstrapUp = phases.timed(`Booting ${bootstrap.name}`, () => bringUp(bootstrap))
     const loadBalancerUp = ha
@@ -300,25 +324,24 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         kubeadm(docker, bootstrap.name, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init')
       )
     })()
-    // Unpacking images ahead (unpack-images.ts): on the bootstrap node what init runs, at once; everything
-    // else once init is over, all nodes at once. Nothing waits for it: it only beats the kubelets to it.
-    const unpackAhead = async (node: PlannedNode, names: string[]): Promise<void> => {
-      if (!names.length) return
-      await unpackImages(docker, node.name, names).catch((error: unknown) =>
-        options.reporter.info(`Unpacking images ahead on ${node.name} did not work; its kubelet unpacks them instead: ${String(error)}`)
+    // Unpacking images ahead (unpack-images.ts), each node when its kubelet is about to need them: on the
+    // bootstrap node what init runs as soon as it has booted, the rest after init; on the others as they
+    // start joining (or get ready to). Nothing waits for it: it only beats the kubelets to it.
+    const unpackAhead = (node: PlannedNode, names: string[]): void => {
+      unpacks.push(
+        unpackImages(docker, node.name, names).catch((error: unknown) =>
+          options.reporter.info(`Unpacking images ahead on ${node.name} did not work; its kubelet unpacks them instead: ${String(error)}`)
+        )
       )
     }
     const bootstrapImages = partitionForInit(imagesToUnpack(bootstrap.role, nodes.length === 1))
-    unpacked = Promise.all([
-      bootstrapUp
-        .then(() => unpackAhead(bootstrap, bootstrapImages.forInit))
-        .then(() => initDone)
-        .then(() => unpackAhead(bootstrap, bootstrapImages.afterInit)),
-      ...others.map(node =>
-        Promise.all([othersUp.get(node.name), initDone]).then(() => unpackAhead(node, imagesToUnpack(node.role, false)))
-      )
-    ]).then(
-      () => undefined,
+    // (bootstrapUp too: if the container cannot even be created, there is no boot to wait for.)
+    Promise.race([bootstrapBoot, bootstrapUp]).then(
+      () => unpackAhead(bootstrap, bootstrapImages.forInit),
+      () => undefined
+    )
+    initDone.then(
+      () => unpackAhead(bootstrap, bootstrapImages.afterInit),
       () => undefined
     )
     const addons = initDone.then(() =>
@@ -333,19 +356,26 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     const joins = (async () => {
       await initDone
       if (others.length) await waitForClusterInfoSignature(docker, bootstrap.name)
-      // Workers do not change etcd's membership: they join at once.
-      const workerJoins = workers.map(async w => {
-        await othersUp.get(w.name)
-        await phases.timed(`Joining ${w.name}`, () => join(docker, w.name))
-      })
       const sharedFiles = secondaryControlPlanes.length ? readSharedFiles(docker, bootstrap.name) : Promise.resolve(Buffer.alloc(0))
       // etcd takes one membership change at a time: each control plane waits for the previous one's
       // member to have joined (see join-assist.ts), with its files copied in the meantime.
       let previousMemberJoined: Promise<void> = Promise.resolve()
-      const controlPlaneJoins = secondaryControlPlanes.map(cp => {
-        const filesCopied = Promise.all([othersUp.get(cp.name), sharedFiles]).then(([, archive]) =>
-          writeSharedFiles(docker, cp.name, archive)
-        )
+      let previousPrepared: Promise<void> = Promise.resolve()
+      const controlPlaneJoins = secondaryControlPlanes.map((cp, index) => {
+        // Those still waiting for their turn make their certificates and kubeconfigs meanwhile, with
+        // kubeadm's own join phases (their join then finds and uses them), and unpack their images; but
+        // only once the previous one has made its own, not to take CPU from the join ahead of them.
+        const ahead = previousPrepared
+        const filesCopied = Promise.all([othersUp.get(cp.name), sharedFiles])
+          .then(([, archive]) => writeSharedFiles(docker, cp.name, archive))
+          .then(async () => {
+            if (index === 0) return
+            await ahead
+            unpackAhead(cp, imagesToUnpack(cp.role, false))
+            await prepareKubeadmPhases(docker, cp.name, 'join', options.reporter)
+          })
+        let prepared!: () => void
+        previousPrepared = new Promise<void>(resolve => (prepared = resolve))
         const turn = previousMemberJoined
         let memberJoined!: () => void
         let joinFailed!: (error: unknown) => void
@@ -357,9 +387,11 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         return (async () => {
           try {
             await Promise.all([turn, filesCopied])
+            if (index === 0) unpackAhead(cp, imagesToUnpack(cp.role, false))
             const watcher = etcdMemberJoinedWatcher()
             let nudged: Promise<void> = Promise.resolve()
             const onLine = (line: string): void => {
+              if (/^\[(check-etcd|kubelet-start|etcd)\] /.test(line)) prepared()
               if (!watcher(line)) return
               memberJoined()
               nudged = nudgeKubeletBootstrap(docker, cp.name).catch((error: unknown) =>
@@ -372,8 +404,16 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
           } catch (error) {
             joinFailed(error)
             throw error
+          } finally {
+            prepared()
           }
         })()
+      })
+      // Workers do not change etcd's membership: they join at once.
+      const workerJoins = workers.map(async w => {
+        await othersUp.get(w.name)
+        unpackAhead(w, imagesToUnpack(w.role, false))
+        await phases.timed(`Joining ${w.name}`, () => join(docker, w.name))
       })
       await settleAll([...controlPlaneJoins, ...workerJoins])
     })()
@@ -413,7 +453,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
       : Promise.resolve()
   const [, facts] = await settleAll<unknown>([ready, afterControlPlane!])
   // Done by now in practice; the step should not end with commands still running in the nodes.
-  await unpacked
+  await Promise.all(unpacks)
   const kubeconfig = { doc: (facts as ControlPlaneFacts).kubeconfig, server: (facts as ControlPlaneFacts).apiServer }
 
   return {

@@ -28,13 +28,13 @@ export async function writeKubeadmConfig(
   node: PlannedNode,
   self: NodeSummary,
   endpoint: string
-): Promise<string> {
+): Promise<{ kubernetesVersion: string; kubeadmConf: string }> {
   const lines = (await readFile(docker, node.name, '/kind/version')).split('\n').filter(Boolean)
   if (lines.length !== 1) throw new Error(`node ${node.name}: /kind/version should be one line, found ${lines.length}`)
   const kubernetesVersion = lines[0].trim()
   const kubeadmConf = kubeadmConfigForNode(cluster, node.config, node.name, self, kubernetesVersion, endpoint)
   await writeFile(docker, node.name, '/kind/kubeadm.conf', kubeadmConf)
-  return kubernetesVersion
+  return { kubernetesVersion, kubeadmConf }
 }
 
 /** Applies the cluster's containerd config patches on a booted node and restarts containerd. */
