@@ -82,7 +82,8 @@ for (const key of chosen) {
       const name = `bench-${key}-${who}`
       const r = who === 'action' ? await runAction(name, topology) : await runKind(name, topology)
       results[key][who].push(r)
-      console.error(`${key} run ${i + 1} ${who}: ready ${r.ready.toFixed(1)} s, delete ${r.delete.toFixed(1)} s`)
+      const phases = r.phases ? ` (${Object.entries(r.phases).filter(([n]) => /^(Starting control-plane|Creating nodes|Waiting for)/.test(n)).map(([n, v]) => `${n.split(' ')[0].toLowerCase()} ${v.toFixed(1)}`).join(', ')})` : ''
+      console.error(`${key} run ${i + 1} ${who}: ready ${r.ready.toFixed(1)} s${phases}, delete ${r.delete.toFixed(1)} s`)
     }
   }
 }

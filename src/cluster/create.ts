@@ -1,6 +1,5 @@
 // Cluster creation: kind's actions (kind-spec §5), with independent work done concurrently (see
 // createCluster for the pipeline).
-import { finished } from 'node:stream/promises'
 import type { Cluster } from '../config/types.js'
 import type { DockerPort } from '../docker/port.js'
 import { planContainers, portsToPick, type PlannedContainer } from './container-plan.js'
@@ -19,30 +18,19 @@ import {
 import { ensureImage, type ImageResolution, type ImageSource } from './images.js'
 import { kindKubeconfig, type KubeconfigDoc } from './kubeconfig.js'
 import { ensureNetwork, proxyEnvironment } from './network.js'
-import { NodeCommandError, readFile, run, writeFile } from './node-exec.js'
+import { readFile, run } from './node-exec.js'
 import { Phases, type Reporter } from './phases.js'
 import { waitForReadiness } from './readiness.js'
 import { configureLoadBalancer, patchContainerd, writeKubeadmConfig } from './node-config.js'
 import { installDefaultCni, installDefaultStorage } from './addons.js'
-import { etcdMemberJoinedWatcher, nudgeKubeletBootstrap, waitForClusterInfoSignature } from './join-assist.js'
+import { joinNodes } from './joins.js'
+import { kubeadmInit, prepareKubeadmPhases, skipsCertificatePhases } from './kubeadm-commands.js'
+import { settleAll, signal } from './settle.js'
 import { imagesToUnpack, partitionForInit, unpackImages } from './unpack-images.js'
 
 /** kind's readiness line: systemd reached multi-user, or the entrypoint saw cgroup v1. */
 const SYSTEMD_READY = /Reached target .*Multi-User System.*|detected cgroup v1/
 const NODE_BOOT_TIMEOUT_MS = 60_000
-
-/** Files a secondary control plane needs from the bootstrap one before kubeadm join (kind-spec §5.4). */
-const SHARED_CONTROL_PLANE_FILES = [
-  '/etc/kubernetes/admin.conf',
-  '/etc/kubernetes/pki/ca.crt',
-  '/etc/kubernetes/pki/ca.key',
-  '/etc/kubernetes/pki/front-proxy-ca.crt',
-  '/etc/kubernetes/pki/front-proxy-ca.key',
-  '/etc/kubernetes/pki/sa.pub',
-  '/etc/kubernetes/pki/sa.key',
-  '/etc/kubernetes/pki/etcd/ca.crt',
-  '/etc/kubernetes/pki/etcd/ca.key'
-]
 
 export interface CreateOptions {
   docker: DockerPort
@@ -123,50 +111,6 @@ async function waitForBoot(docker: DockerPort, container: PlannedContainer): Pro
   }
 }
 
-/**
- * The shared files as one tar archive (kind copies them one by one with cat and cp: three execs a file,
- * which add up to seconds on a busy 2-core runner). Modes and owners travel with them.
- */
-async function readSharedFiles(docker: DockerPort, from: string): Promise<Buffer> {
-  const command = ['tar', '-C', '/', '-cf', '-', ...SHARED_CONTROL_PLANE_FILES.map(path => path.slice(1))]
-  const { stdout, done } = await docker.execStream(from, command, { privileged: true })
-  const [chunks, result] = await Promise.all([stdout.toArray() as Promise<Buffer[]>, done])
-  if (result.exitCode !== 0) throw new NodeCommandError(from, command, result)
-  return Buffer.concat(chunks)
-}
-
-async function writeSharedFiles(docker: DockerPort, to: string, archive: Buffer): Promise<void> {
-  await run(docker, to, ['tar', '-C', '/', '-xf', '-'], { stdin: archive })
-}
-
-/**
- * Runs a kubeadm command and keeps its whole output in the node's /var/log/kind-action/, where the log
- * export picks it up: kubeadm's own words are what explains a failed init or join.
- */
-async function kubeadm(
-  docker: DockerPort,
-  node: string,
-  args: string[],
-  logName: string,
-  onLine: (line: string) => void = () => undefined
-): Promise<void> {
-  const command = ['kubeadm', ...args]
-  const { stdout, done } = await docker.execStream(node, command, { privileged: true })
-  const chunks: Buffer[] = []
-  let partial = ''
-  stdout.on('data', (chunk: Buffer) => {
-    chunks.push(chunk)
-    const lines = (partial + chunk.toString()).split('\n')
-    partial = lines.pop() ?? ''
-    lines.forEach(onLine)
-  })
-  const [, exit] = await Promise.all([finished(stdout), done])
-  const result = { ...exit, stdout: Buffer.concat(chunks).toString() }
-  const transcript = `$ ${command.join(' ')}\n${result.stdout}${result.stderr}\nexit code ${result.exitCode}\n`
-  await writeFile(docker, node, `/var/log/kind-action/${logName}.log`, transcript).catch(() => undefined)
-  if (result.exitCode !== 0) throw new NodeCommandError(node, command, result)
-}
-
 /** kind's single-container cluster: workloads may run on the control plane (kind-spec §5.4). */
 async function untaintSingleNode(docker: DockerPort, node: string): Promise<void> {
   const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf']
@@ -174,25 +118,6 @@ async function untaintSingleNode(docker: DockerPort, node: string): Promise<void
     run(docker, node, [...kubectl, 'taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-']),
     run(docker, node, [...kubectl, 'label', 'nodes', '--all', 'node.kubernetes.io/exclude-from-external-load-balancers-'])
   ])
-}
-
-/**
- * kubeadm's certificate and kubeconfig phases of init or join, run ahead of the command itself, which
- * then finds and uses what they made. A failure leaves the work to the command, which reports it.
- */
-async function prepareKubeadmPhases(docker: DockerPort, node: string, command: 'init' | 'join', reporter: Reporter): Promise<void> {
-  const phases = command === 'init' ? [['certs', 'all'], ['kubeconfig', 'all']] : [['control-plane-prepare', 'certs'], ['control-plane-prepare', 'kubeconfig']]
-  try {
-    for (const phase of phases) {
-      await kubeadm(docker, node, [command, 'phase', ...phase, '--config=/kind/kubeadm.conf'], `kubeadm-${command}-${phase.join('-')}`)
-    }
-  } catch (error) {
-    reporter.info(`Making ${node}'s certificates ahead of kubeadm ${command} did not work; kubeadm ${command} makes them: ${String(error)}`)
-  }
-}
-
-async function join(docker: DockerPort, node: string, onLine?: (line: string) => void): Promise<void> {
-  await kubeadm(docker, node, ['join', '--config', '/kind/kubeadm.conf', '--v=6'], 'kubeadm-join', onLine)
 }
 
 interface Prepared {
@@ -248,23 +173,11 @@ export async function provisionContainers(options: CreateOptions): Promise<{ ima
 }
 
 /**
- * Waits for every promise and then fails with the first error, so that nothing started here is still
- * running (creating a container, say) when the caller reports the failure and the post step cleans up.
- */
-async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
-  const results = await Promise.allSettled(promises)
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (failed) throw failed.reason
-  return results.map(r => (r as PromiseFulfilledResult<T>).value)
-}
-
-/**
  * Creation as a pipeline rather than kind's strict sequence of steps: the bootstrap control plane is
  * created first and kubeadm init starts on it at once, while the other containers are still being
  * created (each copies the node image's /var into its volume, which is slow); each node gets its
- * configuration as soon as it is up, and unpacks its images ahead of its kubelet; CNI and storage go in while
- * the other nodes join; workers join at once, and each further control plane as soon as the previous
- * one's etcd member has joined.
+ * configuration as soon as it is up, and unpacks its images ahead of its kubelet; CNI and storage go in
+ * while the other nodes join (joins.ts).
  */
 export async function createCluster(options: CreateOptions): Promise<CreatedCluster> {
   const { docker, cluster, phases } = options
@@ -278,10 +191,10 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
   const { images, containers } = await prepare(options)
   const container = (name: string): PlannedContainer => containers.find(c => c.name === name)!
 
+  // The bootstrap node's boot, to unpack init's images as soon as its containerd runs.
+  const bootstrapBooted = signal()
   /** Boots a node and writes its configuration; resolves with its addresses and Kubernetes version. */
-  let bootstrapBooted!: (booted: Promise<void>) => void
-  const bootstrapBoot = new Promise<Promise<void>>(resolve => (bootstrapBooted = resolve)).then(booted => booted)
-  const bringUp = async (node: PlannedNode): Promise<{ summary: NodeSummary; version: string }> => {
+  const bringUp = async (node: PlannedNode): Promise<{ summary: NodeSummary; version: string; kubeadmConf: string }> => {
     const planned = container(node.name)
     await docker.createContainer(planned.spec)
     await docker.startContainer(planned.name)
@@ -289,19 +202,18 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     // and on the bootstrap node kubeadm makes the certificates and kubeconfigs of init meanwhile (init then
     // uses them as they are; they need neither systemd nor containerd).
     const booted = waitForBoot(docker, planned)
-    if (node === bootstrap) bootstrapBooted(booted)
+    if (node === bootstrap) booted.then(bootstrapBooted.resolve, bootstrapBooted.reject)
     const configured = (async () => {
       const summary = await nodeSummary(docker, node, options.network)
       const { kubernetesVersion, kubeadmConf } = await writeKubeadmConfig(docker, cluster, node, summary, endpoint)
-      if (node === bootstrap && !/^\s*skipPhases:(\n\s*- .*)*\n\s*- (certs|kubeconfig)\b/m.test(kubeadmConf)) {
+      if (node === bootstrap && !skipsCertificatePhases(kubeadmConf)) {
         await prepareKubeadmPhases(docker, node.name, 'init', options.reporter)
       }
-      return { summary, version: kubernetesVersion }
+      return { summary, version: kubernetesVersion, kubeadmConf }
     })()
     const [, configuredNode] = await settleAll<unknown>([booted, configured])
-    const { summary, version } = configuredNode as Awaited<typeof configured>
     await patchContainerd(docker, cluster, node.name)
-    return { summary, version }
+    return configuredNode as Awaited<typeof configured>
   }
 
   let afterControlPlane: Promise<ControlPlaneFacts> | undefined
@@ -320,28 +232,32 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     )
     const initDone = (async () => {
       await Promise.all([bootstrapUp, loadBalancerUp])
-      await phases.timed('Starting control-plane (kubeadm init)', () =>
-        kubeadm(docker, bootstrap.name, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init')
-      )
+      await phases.timed('Starting control-plane (kubeadm init)', () => kubeadmInit(docker, bootstrap.name))
     })()
     // Unpacking images ahead (unpack-images.ts), each node when its kubelet is about to need them: on the
     // bootstrap node what init runs as soon as it has booted, the rest after init; on the others as they
     // start joining (or get ready to). Nothing waits for it: it only beats the kubelets to it.
-    const unpackAhead = (node: PlannedNode, names: string[]): void => {
+    const unpackImagesAhead = (node: PlannedNode, names: string[]): void => {
+      const start = performance.now()
       unpacks.push(
-        unpackImages(docker, node.name, names).catch((error: unknown) =>
-          options.reporter.info(`Unpacking images ahead on ${node.name} did not work; its kubelet unpacks them instead: ${String(error)}`)
+        unpackImages(docker, node.name, names).then(
+          refs =>
+            options.reporter.info(
+              `Unpacked ahead on ${node.name} in ${((performance.now() - start) / 1000).toFixed(1)} s: ${refs.join(', ') || 'nothing'}`
+            ),
+          (error: unknown) =>
+            options.reporter.info(`Unpacking images ahead on ${node.name} did not work; its kubelet unpacks them instead: ${String(error)}`)
         )
       )
     }
     const bootstrapImages = partitionForInit(imagesToUnpack(bootstrap.role, nodes.length === 1))
     // (bootstrapUp too: if the container cannot even be created, there is no boot to wait for.)
-    Promise.race([bootstrapBoot, bootstrapUp]).then(
-      () => unpackAhead(bootstrap, bootstrapImages.forInit),
+    Promise.race([bootstrapBooted.promise, bootstrapUp]).then(
+      () => unpackImagesAhead(bootstrap, bootstrapImages.forInit),
       () => undefined
     )
     initDone.then(
-      () => unpackAhead(bootstrap, bootstrapImages.afterInit),
+      () => unpackImagesAhead(bootstrap, bootstrapImages.afterInit),
       () => undefined
     )
     const addons = initDone.then(() =>
@@ -353,70 +269,18 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         phases.timed('Installing StorageClass', () => installDefaultStorage(docker, bootstrap.name))
       ])
     )
-    const joins = (async () => {
-      await initDone
-      if (others.length) await waitForClusterInfoSignature(docker, bootstrap.name)
-      const sharedFiles = secondaryControlPlanes.length ? readSharedFiles(docker, bootstrap.name) : Promise.resolve(Buffer.alloc(0))
-      // etcd takes one membership change at a time: each control plane waits for the previous one's
-      // member to have joined (see join-assist.ts), with its files copied in the meantime.
-      let previousMemberJoined: Promise<void> = Promise.resolve()
-      let previousPrepared: Promise<void> = Promise.resolve()
-      const controlPlaneJoins = secondaryControlPlanes.map((cp, index) => {
-        // Those still waiting for their turn make their certificates and kubeconfigs meanwhile, with
-        // kubeadm's own join phases (their join then finds and uses them), and unpack their images; but
-        // only once the previous one has made its own, not to take CPU from the join ahead of them.
-        const ahead = previousPrepared
-        const filesCopied = Promise.all([othersUp.get(cp.name), sharedFiles])
-          .then(([, archive]) => writeSharedFiles(docker, cp.name, archive))
-          .then(async () => {
-            if (index === 0) return
-            await ahead
-            unpackAhead(cp, imagesToUnpack(cp.role, false))
-            await prepareKubeadmPhases(docker, cp.name, 'join', options.reporter)
-          })
-        let prepared!: () => void
-        previousPrepared = new Promise<void>(resolve => (prepared = resolve))
-        const turn = previousMemberJoined
-        let memberJoined!: () => void
-        let joinFailed!: (error: unknown) => void
-        previousMemberJoined = new Promise<void>((resolve, reject) => {
-          memberJoined = resolve
-          joinFailed = reject
-        })
-        previousMemberJoined.catch(() => undefined)
-        return (async () => {
-          try {
-            await Promise.all([turn, filesCopied])
-            if (index === 0) unpackAhead(cp, imagesToUnpack(cp.role, false))
-            const watcher = etcdMemberJoinedWatcher()
-            let nudged: Promise<void> = Promise.resolve()
-            const onLine = (line: string): void => {
-              if (/^\[(check-etcd|kubelet-start|etcd)\] /.test(line)) prepared()
-              if (!watcher(line)) return
-              memberJoined()
-              nudged = nudgeKubeletBootstrap(docker, cp.name).catch((error: unknown) =>
-                options.reporter.info(`Could not hurry the kubelet's TLS bootstrap on ${cp.name}: ${String(error)}`)
-              )
-            }
-            await phases.timed(`Joining ${cp.name}`, () => join(docker, cp.name, onLine))
-            memberJoined()
-            await nudged
-          } catch (error) {
-            joinFailed(error)
-            throw error
-          } finally {
-            prepared()
-          }
-        })()
+    const joins = initDone.then(() =>
+      joinNodes({
+        docker,
+        reporter: options.reporter,
+        phases,
+        bootstrap,
+        controlPlanes: secondaryControlPlanes,
+        workers,
+        nodeUp: node => othersUp.get(node.name)!.then(up => up.kubeadmConf),
+        unpackAhead: node => unpackImagesAhead(node, imagesToUnpack(node.role, false))
       })
-      // Workers do not change etcd's membership: they join at once.
-      const workerJoins = workers.map(async w => {
-        await othersUp.get(w.name)
-        unpackAhead(w, imagesToUnpack(w.role, false))
-        await phases.timed(`Joining ${w.name}`, () => join(docker, w.name))
-      })
-      await settleAll([...controlPlaneJoins, ...workerJoins])
-    })()
+    )
     const controlPlane = Promise.all([initDone, loadBalancerUp]).then(() =>
       phases.timed('Reading kubeconfig', async () => {
         const endpointContainer = ha ? loadBalancerName(cluster.name) : bootstrap.name

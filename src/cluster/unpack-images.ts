@@ -11,18 +11,19 @@ import { run } from './node-exec.js'
 const KUBEADM_INIT_IMAGES = ['pause', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']
 /** kindnetd before kube-proxy: a node is Ready once its CNI is up, whatever kube-proxy does. */
 const EVERY_NODE_IMAGES = ['pause', 'kindnetd', 'kube-proxy']
-/** Deployments of kind's addons, which run only where workloads may run. */
-const WORKLOAD_IMAGES = ['coredns', 'local-path-provisioner']
-
 /**
- * Image names (the last path element, without tag or digest) in the order this node needs them. Workloads
- * run on workers, or on the control plane when it is the only node (kind removes its taint then).
+ * Deployments of kind's addons. Only a lone control plane is sure to run them: with workers, CoreDNS's two
+ * replicas and the provisioner land on some workers only, and unpacking them everywhere would take CPU
+ * from the nodes still joining.
  */
+const ADDON_IMAGES = ['coredns', 'local-path-provisioner']
+
+/** Image names (the last path element, without tag or digest) in the order this node needs them. */
 export function imagesToUnpack(role: 'control-plane' | 'worker', onlyNode: boolean): string[] {
   const names = [
     ...(role === 'control-plane' ? KUBEADM_INIT_IMAGES : []),
     ...EVERY_NODE_IMAGES,
-    ...(role === 'worker' || onlyNode ? WORKLOAD_IMAGES : [])
+    ...(onlyNode ? ADDON_IMAGES : [])
   ]
   return [...new Set(names)]
 }
@@ -54,13 +55,16 @@ for want in "$@"; do
     name=\${ref##*/}; name=\${name%%[:@]*}
     [ "$name" = "$want" ] || continue
     ctr --namespace=k8s.io images mount --snapshotter "$snapshotter" "$ref" "$target" >/dev/null &&
-      ctr --namespace=k8s.io images unmount --rm "$target" >/dev/null
+      ctr --namespace=k8s.io images unmount --rm "$target" >/dev/null &&
+      echo "$ref"
   done
 done
 rmdir "$target"
 `
 
-export async function unpackImages(docker: DockerPort, node: string, names: string[]): Promise<void> {
+/** Unpacks what the node holds of the named images; returns the references it unpacked. */
+export async function unpackImages(docker: DockerPort, node: string, names: string[]): Promise<string[]> {
   const snapshotter = snapshotterFromConfig(await run(docker, node, ['containerd', 'config', 'dump']))
-  await run(docker, node, ['sh', '-c', UNPACK_SCRIPT, 'unpack-images', snapshotter, ...names])
+  const out = await run(docker, node, ['sh', '-c', UNPACK_SCRIPT, 'unpack-images', snapshotter, ...names])
+  return out.split('\n').filter(Boolean)
 }

@@ -1,0 +1,95 @@
+// kubeadm join of every node after init (kind-spec §5.7), ordered by what each step waits for rather
+// than kind's fixed sequence (control planes one by one, then workers): see join-assist.ts for the waits
+// this avoids.
+import type { DockerPort } from '../docker/port.js'
+import type { PlannedNode } from './identity.js'
+import { etcdMemberJoinedWatcher, nudgeKubeletBootstrap, waitForClusterInfoSignature } from './join-assist.js'
+import { kubeadmJoin, prepareKubeadmPhases, readSharedFiles, skipsCertificatePhases, writeSharedFiles } from './kubeadm-commands.js'
+import type { Phases, Reporter } from './phases.js'
+import { settleAll, signal } from './settle.js'
+
+export interface JoinPlan {
+  docker: DockerPort
+  reporter: Reporter
+  phases: Phases
+  bootstrap: PlannedNode
+  /** Secondary control planes, in kind's order. */
+  controlPlanes: PlannedNode[]
+  workers: PlannedNode[]
+  /** Resolves once the node's container is up and configured; resolves with its kubeadm.conf. */
+  nodeUp(node: PlannedNode): Promise<string>
+  /** Starts unpacking the node's images (nobody waits for it). */
+  unpackAhead(node: PlannedNode): void
+}
+
+/** Joins every node; call once kubeadm init is done. */
+export async function joinNodes(plan: JoinPlan): Promise<void> {
+  const { docker, phases, bootstrap, controlPlanes, workers } = plan
+  if (!controlPlanes.length && !workers.length) return
+  await waitForClusterInfoSignature(docker, bootstrap.name)
+  // Workers do not change etcd's membership: they join at once.
+  const workerJoins = workers.map(async worker => {
+    await plan.nodeUp(worker)
+    plan.unpackAhead(worker)
+    await phases.timed(`Joining ${worker.name}`, () => kubeadmJoin(docker, worker.name))
+  })
+  await settleAll([...joinControlPlanes(plan), ...workerJoins])
+}
+
+/**
+ * etcd takes one membership change at a time: each control plane starts joining once the previous one's
+ * etcd member has joined, not once its whole join is over. While waiting for its turn, it gets the shared
+ * files, and once the one ahead of it has made its own certificates (so as not to take CPU from that
+ * join), makes its certificates and kubeconfigs with kubeadm's own join phases and unpacks its images.
+ */
+function joinControlPlanes(plan: JoinPlan): Promise<void>[] {
+  const { docker, reporter, phases, controlPlanes } = plan
+  if (!controlPlanes.length) return []
+  const sharedFiles = readSharedFiles(docker, plan.bootstrap.name)
+  let previousMemberJoined = Promise.resolve()
+  let previousPrepared = Promise.resolve()
+  return controlPlanes.map((node, index) => {
+    const first = index === 0
+    const ahead = { memberJoined: previousMemberJoined, prepared: previousPrepared }
+    const memberJoined = signal()
+    const prepared = signal()
+    previousMemberJoined = memberJoined.promise
+    previousPrepared = prepared.promise
+
+    const readyForTurn = (async () => {
+      const [kubeadmConf, archive] = await Promise.all([plan.nodeUp(node), sharedFiles])
+      await writeSharedFiles(docker, node.name, archive)
+      if (first) return
+      await ahead.prepared
+      plan.unpackAhead(node)
+      if (!skipsCertificatePhases(kubeadmConf)) await prepareKubeadmPhases(docker, node.name, 'join', reporter)
+    })()
+
+    return (async () => {
+      try {
+        await Promise.all([ahead.memberJoined, readyForTurn])
+        if (first) plan.unpackAhead(node)
+        const watcher = etcdMemberJoinedWatcher()
+        let nudged = Promise.resolve()
+        const onLine = (line: string): void => {
+          // Past kubeadm's certificate, kubeconfig and manifest phases.
+          if (/^\[(check-etcd|kubelet-start|etcd)\] /.test(line)) prepared.resolve()
+          if (!watcher(line)) return
+          memberJoined.resolve()
+          nudged = nudgeKubeletBootstrap(docker, node.name).catch((error: unknown) =>
+            reporter.info(`Could not hurry the kubelet's TLS bootstrap on ${node.name}: ${String(error)}`)
+          )
+        }
+        await phases.timed(`Joining ${node.name}`, () => kubeadmJoin(docker, node.name, onLine))
+        memberJoined.resolve()
+        await nudged
+      } catch (error) {
+        // The ones behind fail with this error rather than join a cluster whose etcd may be short a member.
+        memberJoined.reject(error)
+        throw error
+      } finally {
+        prepared.resolve()
+      }
+    })()
+  })
+}
