@@ -11,7 +11,7 @@ import type { DockerPort } from '../docker/port.js'
 import { KUBEADM_TOKEN } from '../kubeadm/config-data.js'
 import { run } from './node-exec.js'
 
-const SIGNATURE_WAIT_SECONDS = 120
+const SIGNATURE_WAIT_SECONDS = 60
 
 /**
  * Waits until cluster-info carries the bootstrap token's signature (kube-public/cluster-info is readable
