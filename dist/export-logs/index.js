@@ -104520,6 +104520,128 @@ class DockerodePort {
     }
 }
 
+;// CONCATENATED MODULE: ./src/duration.ts
+// Durations as users write them in workflows: Go-style ("5m", "90s", "1m30s", "500ms") or bare seconds.
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** Milliseconds, or undefined when the text is not a duration. */
+function duration_parseDuration(text) {
+    const value = text.trim();
+    if (/^\d+$/.test(value))
+        return Number(value) * 1000;
+    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value))
+        return undefined;
+    let total = 0;
+    for (const [, amount, , unit] of value.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g))
+        total += Number(amount) * UNIT_MS[unit];
+    return Math.round(total);
+}
+function formatSeconds(seconds) {
+    return seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Every input of the action, read and validated once, before anything is created. Each problem names
+// the input and what it accepts; all problems are reported together.
+
+
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+/** kind's rule for cluster names (they start container names and contexts). */
+const CLUSTER_NAME = /^[a-z0-9.-]+$/;
+const KUBE_VERSION = /^v?\d+\.\d+(\.\d+)?$/;
+const KUBECTL_VERSION = /^v\d+\.\d+\.\d+$/;
+/** Reads every input through `read` (core.getInput on a runner) and validates it. */
+function parseInputs(read = name => core.getInput(name)) {
+    const problems = [];
+    const text = (name) => read(name).trim();
+    const bool = (name, fallback) => {
+        const value = text(name).toLowerCase();
+        if (value === '')
+            return fallback;
+        if (['true', 'yes', '1'].includes(value))
+            return true;
+        if (['false', 'no', '0'].includes(value))
+            return false;
+        problems.push(`${name}: "${read(name)}" is not a boolean; use true or false`);
+        return fallback;
+    };
+    const count = (name, min, max) => {
+        const value = text(name);
+        if (value === '')
+            return undefined;
+        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+            problems.push(`${name}: "${value}" is not a whole number from ${min} to ${max}`);
+            return undefined;
+        }
+        return Number(value);
+    };
+    const oneOf = (name, allowed, fallback) => {
+        const value = text(name).toLowerCase();
+        if (value === '')
+            return fallback;
+        if (allowed.includes(value))
+            return value;
+        problems.push(`${name}: "${text(name)}" is not accepted; use one of ${allowed.join(', ')}`);
+        return fallback;
+    };
+    const clusterName = text('cluster_name');
+    if (clusterName && !CLUSTER_NAME.test(clusterName)) {
+        problems.push(`cluster_name: "${clusterName}" may only contain lower-case letters, digits, "." and "-"`);
+    }
+    const kubernetesVersion = text('kubernetes_version');
+    if (kubernetesVersion && !KUBE_VERSION.test(kubernetesVersion)) {
+        problems.push(`kubernetes_version: "${kubernetesVersion}" is not a version; write it as 1.34 or 1.34.2`);
+    }
+    const nodeImage = text('node_image');
+    const config = read('config').trim() === '' ? '' : read('config');
+    const controlPlanes = count('control_planes', 1, 9);
+    const workers = count('workers', 0, 50);
+    if (config && (controlPlanes !== undefined || workers !== undefined)) {
+        problems.push('control_planes / workers: a shorthand for when no config is given; with config, list the nodes in it');
+    }
+    const waitText = text('wait') || '5m';
+    const waitMs = parseDuration(waitText);
+    if (waitMs === undefined)
+        problems.push(`wait: "${waitText}" is not a duration; write it as 5m, 90s, 1m30s or 0 to skip`);
+    const kubectlVersion = text('kubectl_version');
+    if (kubectlVersion && !KUBECTL_VERSION.test(kubectlVersion)) {
+        problems.push(`kubectl_version: "${kubectlVersion}" is not a release version; write it as v1.34.2, or leave it empty for the node's kubectl`);
+    }
+    const logsRetentionDays = count('logs_retention_days', 1, 90);
+    const loadImages = read('load_images')
+        .split(/[\n,]/)
+        .map(s => s.trim())
+        .filter(Boolean);
+    const inputs = {
+        clusterName,
+        nodeImage,
+        kubernetesVersion,
+        config,
+        ...(controlPlanes !== undefined ? { controlPlanes } : {}),
+        ...(workers !== undefined ? { workers } : {}),
+        waitMs: waitMs ?? 0,
+        kubeconfig: text('kubeconfig'),
+        kubectlVersion,
+        cleanup: bool('cleanup', true),
+        keepOnFailure: bool('keep_on_failure', false),
+        logs: oneOf('logs', ['on-failure', 'always', 'never'], 'on-failure'),
+        ...(logsRetentionDays !== undefined ? { logsRetentionDays } : {}),
+        logsDir: text('logs_dir'),
+        cache: oneOf('cache', ['auto', 'true', 'false'], 'auto'),
+        loadImages: [...new Set(loadImages)],
+        loadBalancerImage: text('load_balancer_image')
+    };
+    if (problems.length)
+        throw new InputError(problems);
+    return inputs;
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/logs/limits.ts
@@ -105362,128 +105484,6 @@ async function collectVarLog(docker, node, nodeDir, limits, result) {
     finally {
         timer.clear();
     }
-}
-
-;// CONCATENATED MODULE: ./src/duration.ts
-// Durations as users write them in workflows: Go-style ("5m", "90s", "1m30s", "500ms") or bare seconds.
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** Milliseconds, or undefined when the text is not a duration. */
-function duration_parseDuration(text) {
-    const value = text.trim();
-    if (/^\d+$/.test(value))
-        return Number(value) * 1000;
-    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value))
-        return undefined;
-    let total = 0;
-    for (const [, amount, , unit] of value.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g))
-        total += Number(amount) * UNIT_MS[unit];
-    return Math.round(total);
-}
-function formatSeconds(seconds) {
-    return seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Every input of the action, read and validated once, before anything is created. Each problem names
-// the input and what it accepts; all problems are reported together.
-
-
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`);
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-/** kind's rule for cluster names (they start container names and contexts). */
-const CLUSTER_NAME = /^[a-z0-9.-]+$/;
-const KUBE_VERSION = /^v?\d+\.\d+(\.\d+)?$/;
-const KUBECTL_VERSION = /^v\d+\.\d+\.\d+$/;
-/** Reads every input through `read` (core.getInput on a runner) and validates it. */
-function parseInputs(read = name => core.getInput(name)) {
-    const problems = [];
-    const text = (name) => read(name).trim();
-    const bool = (name, fallback) => {
-        const value = text(name).toLowerCase();
-        if (value === '')
-            return fallback;
-        if (['true', 'yes', '1'].includes(value))
-            return true;
-        if (['false', 'no', '0'].includes(value))
-            return false;
-        problems.push(`${name}: "${read(name)}" is not a boolean; use true or false`);
-        return fallback;
-    };
-    const count = (name, min, max) => {
-        const value = text(name);
-        if (value === '')
-            return undefined;
-        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            problems.push(`${name}: "${value}" is not a whole number from ${min} to ${max}`);
-            return undefined;
-        }
-        return Number(value);
-    };
-    const oneOf = (name, allowed, fallback) => {
-        const value = text(name).toLowerCase();
-        if (value === '')
-            return fallback;
-        if (allowed.includes(value))
-            return value;
-        problems.push(`${name}: "${text(name)}" is not accepted; use one of ${allowed.join(', ')}`);
-        return fallback;
-    };
-    const clusterName = text('cluster_name');
-    if (clusterName && !CLUSTER_NAME.test(clusterName)) {
-        problems.push(`cluster_name: "${clusterName}" may only contain lower-case letters, digits, "." and "-"`);
-    }
-    const kubernetesVersion = text('kubernetes_version');
-    if (kubernetesVersion && !KUBE_VERSION.test(kubernetesVersion)) {
-        problems.push(`kubernetes_version: "${kubernetesVersion}" is not a version; write it as 1.34 or 1.34.2`);
-    }
-    const nodeImage = text('node_image');
-    const config = read('config').trim() === '' ? '' : read('config');
-    const controlPlanes = count('control_planes', 1, 9);
-    const workers = count('workers', 0, 50);
-    if (config && (controlPlanes !== undefined || workers !== undefined)) {
-        problems.push('control_planes / workers: a shorthand for when no config is given; with config, list the nodes in it');
-    }
-    const waitText = text('wait') || '5m';
-    const waitMs = parseDuration(waitText);
-    if (waitMs === undefined)
-        problems.push(`wait: "${waitText}" is not a duration; write it as 5m, 90s, 1m30s or 0 to skip`);
-    const kubectlVersion = text('kubectl_version');
-    if (kubectlVersion && !KUBECTL_VERSION.test(kubectlVersion)) {
-        problems.push(`kubectl_version: "${kubectlVersion}" is not a release version; write it as v1.34.2, or leave it empty for the node's kubectl`);
-    }
-    const logsRetentionDays = count('logs_retention_days', 1, 90);
-    const loadImages = read('load_images')
-        .split(/[\n,]/)
-        .map(s => s.trim())
-        .filter(Boolean);
-    const inputs = {
-        clusterName,
-        nodeImage,
-        kubernetesVersion,
-        config,
-        ...(controlPlanes !== undefined ? { controlPlanes } : {}),
-        ...(workers !== undefined ? { workers } : {}),
-        waitMs: waitMs ?? 0,
-        kubeconfig: text('kubeconfig'),
-        kubectlVersion,
-        cleanup: bool('cleanup', true),
-        keepOnFailure: bool('keep_on_failure', false),
-        logs: oneOf('logs', ['on-failure', 'always', 'never'], 'on-failure'),
-        ...(logsRetentionDays !== undefined ? { logsRetentionDays } : {}),
-        logsDir: text('logs_dir'),
-        cache: oneOf('cache', ['auto', 'true', 'false'], 'auto'),
-        loadImages: [...new Set(loadImages)],
-        loadBalancerImage: text('load_balancer_image')
-    };
-    if (problems.length)
-        throw new InputError(problems);
-    return inputs;
 }
 
 ;// CONCATENATED MODULE: ./src/logs/export-logs-action.ts

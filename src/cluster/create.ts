@@ -27,6 +27,7 @@ import { joinNodes } from './joins.js'
 import { kubeadmInit, prepareKubeadmPhases, skipsCertificatePhases } from './kubeadm-commands.js'
 import { settleAll, signal } from './settle.js'
 import { imagesToUnpack, partitionForInit, unpackImages } from './unpack-images.js'
+import { nodeSnapshotter } from './load-images.js'
 
 /** kind's readiness line: systemd reached multi-user, or the entrypoint saw cgroup v1. */
 const SYSTEMD_READY = /Reached target .*Multi-User System.*|detected cgroup v1/
@@ -237,10 +238,12 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     // Unpacking images ahead (unpack-images.ts), each node when its kubelet is about to need them: on the
     // bootstrap node what init runs as soon as it has booted, the rest after init; on the others as they
     // start joining (or get ready to). Nothing waits for it: it only beats the kubelets to it.
+    const snapshotters = new Map<string, Promise<string>>()
     const unpackImagesAhead = (node: PlannedNode, names: string[]): void => {
       const start = performance.now()
+      if (!snapshotters.has(node.name)) snapshotters.set(node.name, nodeSnapshotter(docker, node.name))
       unpacks.push(
-        unpackImages(docker, node.name, names).then(
+        snapshotters.get(node.name)!.then(snapshotter => unpackImages(docker, node.name, snapshotter, names)).then(
           refs =>
             options.reporter.info(
               `Unpacked ahead on ${node.name} in ${((performance.now() - start) / 1000).toFixed(1)} s: ${refs.join(', ') || 'nothing'}`

@@ -15,13 +15,18 @@ export function snapshotterFromConfig(toml: string): string {
   throw new Error(`unsupported containerd config version ${version}`)
 }
 
+/** The snapshotter a node's containerd unpacks images into (CRI's, from its running configuration). */
+export async function nodeSnapshotter(docker: DockerPort, node: string): Promise<string> {
+  return snapshotterFromConfig(await run(docker, node, ['containerd', 'config', 'dump']))
+}
+
 export async function loadImagesIntoNodes(docker: DockerPort, images: string[], nodes: string[]): Promise<void> {
   const missing: string[] = []
   for (const image of images) if (!(await docker.inspectImage(image))) missing.push(image)
   if (missing.length) {
     throw new Error(`load_images: not present on the Docker host: ${missing.join(', ')} (build or pull them in an earlier step)`)
   }
-  const snapshotters = await Promise.all(nodes.map(async n => snapshotterFromConfig(await run(docker, n, ['containerd', 'config', 'dump']))))
+  const snapshotters = await Promise.all(nodes.map(n => nodeSnapshotter(docker, n)))
   const archive = await docker.saveImages(images)
   const copies = nodes.map(() => new PassThrough({ highWaterMark: 4 * 1024 * 1024 }))
   archive.on('data', (chunk: Buffer) => {

@@ -11,13 +11,26 @@ export interface ReadinessReport {
 const ADMIN = '--kubeconfig=/etc/kubernetes/admin.conf'
 
 export async function checkReadiness(docker: DockerPort, bootstrapNode: string, expectedNodes: string[]): Promise<ReadinessReport> {
-  const nodes = await docker.exec(bootstrapNode, [
-    'kubectl',
-    ADMIN,
-    'get',
-    'nodes',
-    '-o',
-    'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}'
+  const [nodes, dns] = await Promise.all([
+    docker.exec(bootstrapNode, [
+      'kubectl',
+      ADMIN,
+      'get',
+      'nodes',
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}'
+    ]),
+    docker.exec(bootstrapNode, [
+      'kubectl',
+      ADMIN,
+      'get',
+      'deployment',
+      '-n',
+      'kube-system',
+      'coredns',
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Available")].status}'
+    ])
   ])
   const status = new Map(
     nodes.stdout
@@ -26,17 +39,6 @@ export async function checkReadiness(docker: DockerPort, bootstrapNode: string, 
       .map(line => line.split('=') as [string, string])
   )
   const notReadyNodes = expectedNodes.filter(n => status.get(n) !== 'True')
-  const dns = await docker.exec(bootstrapNode, [
-    'kubectl',
-    ADMIN,
-    'get',
-    'deployment',
-    '-n',
-    'kube-system',
-    'coredns',
-    '-o',
-    'jsonpath={.status.conditions[?(@.type=="Available")].status}'
-  ])
   // The Deployment's own Available condition: its minimum of ready replicas, as `kubectl wait` sees it.
   const coreDnsAvailable = dns.exitCode === 0 && dns.stdout.trim() === 'True'
   return { ready: notReadyNodes.length === 0 && coreDnsAvailable, notReadyNodes, coreDnsAvailable }

@@ -4,7 +4,6 @@
 // become Ready. Unpacking them as soon as containerd is up takes that work off the critical path. Only
 // images this node's own pods would run are unpacked, so the node ends up as it would anyway.
 import type { DockerPort } from '../docker/port.js'
-import { snapshotterFromConfig } from './load-images.js'
 import { run } from './node-exec.js'
 
 /** The static pods' images; pause first, as every pod's sandbox comes before its containers. */
@@ -62,9 +61,8 @@ done
 rmdir "$target"
 `
 
-/** Unpacks what the node holds of the named images; returns the references it unpacked. */
-export async function unpackImages(docker: DockerPort, node: string, names: string[]): Promise<string[]> {
-  const snapshotter = snapshotterFromConfig(await run(docker, node, ['containerd', 'config', 'dump']))
+/** Unpacks what the node holds of the named images into its snapshotter; returns the references unpacked. */
+export async function unpackImages(docker: DockerPort, node: string, snapshotter: string, names: string[]): Promise<string[]> {
   const out = await run(docker, node, ['sh', '-c', UNPACK_SCRIPT, 'unpack-images', snapshotter, ...names])
   return out.split('\n').filter(Boolean)
 }
