@@ -215,7 +215,9 @@ function containerFacts(raw: any, cluster: string) { // eslint-disable-line @typ
     Privileged: raw.HostConfig.Privileged,
     SecurityOpt: raw.HostConfig.SecurityOpt,
     Tmpfs: raw.HostConfig.Tmpfs,
-    Binds: raw.HostConfig.Binds,
+    // Sorted: the docker CLI that kind runs collects its --volume flags through a Go map, so kind's own
+    // order changes from run to run (the Engine gets the same mounts either way).
+    Binds: raw.HostConfig.Binds ? [...raw.HostConfig.Binds].sort() : raw.HostConfig.Binds,
     NetworkMode: raw.HostConfig.NetworkMode,
     RestartPolicy: raw.HostConfig.RestartPolicy,
     Init: raw.HostConfig.Init,
