@@ -76,9 +76,11 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       afterControlPlane: async controlPlane => {
         await exportKubeconfig(kubeconfigPath, controlPlane.kubeconfig)
         core.exportVariable('KUBECONFIG', kubeconfigPath)
+      },
+      withBootstrapNode: async (node, kubernetesVersion) => {
         const kubectl = inputs.kubectlVersion
           ? await installKubectlRelease(inputs.kubectlVersion)
-          : await installKubectlFromNode(docker, controlPlane.bootstrapNode, controlPlane.kubernetesVersion)
+          : await installKubectlFromNode(docker, node, kubernetesVersion)
         core.info(`kubectl: ${kubectl}`)
       }
     })

@@ -104476,6 +104476,9 @@ class DockerodePort {
         const out = await this.docker.getContainer(name).logs({ follow: false, stdout: true, stderr: true });
         return Buffer.isBuffer(out) ? out.toString() : String(out);
     }
+    async copyFromContainer(name, path) {
+        return (await this.docker.getContainer(name).getArchive({ path }));
+    }
     async exec(name, cmd, options = {}) {
         const { stdout, done } = await this.execStream(name, cmd, options);
         const [out, result] = await Promise.all([readAll(stdout), done]);

@@ -246,21 +246,23 @@ export function summarize(records: ImageCacheRecord[]): CacheSummary {
   const hits = fetched.filter(r => r.outcome === 'hit')
   const restoreSeconds = round(hits.reduce((s, r) => s + (r.restoreSeconds ?? 0), 0))
   const pullSeconds = round(fetched.reduce((s, r) => s + (r.pullSeconds ?? 0), 0))
+  // No pullSeconds: the pull did not happen or failed (the step's error says which).
+  const pulled = (r: ImageCacheRecord): string => (r.pullSeconds === undefined ? 'not pulled' : `pulled in ${r.pullSeconds.toFixed(1)} s`)
   const parts = records.map(r => {
     const name = r.ref.replace(/@sha256:[0-9a-f]{64}$/, '')
     switch (r.outcome) {
       case 'hit':
         return `${name}: restored in ${r.restoreSeconds?.toFixed(1)} s (the pull it replaced took ${r.entryPullSeconds?.toFixed(1)} s)`
       case 'pull-faster':
-        return `${name}: pulled in ${r.pullSeconds?.toFixed(1)} s (the cache was slower this week)`
+        return `${name}: ${pulled(r)} (the cache was slower this week)`
       case 'miss':
-        return `${name}: not cached, pulled in ${r.pullSeconds?.toFixed(1)} s${r.save ? ', saved in post' : ''}`
+        return `${name}: not cached, ${pulled(r)}${r.save ? ', saved in post' : ''}`
       case 'disabled':
-        return `${name}: cache off, pulled in ${r.pullSeconds?.toFixed(1)} s`
+        return `${name}: cache off, ${pulled(r)}`
       case 'unavailable':
-        return `${name}: cache service unavailable, pulled in ${r.pullSeconds?.toFixed(1)} s`
+        return `${name}: cache service unavailable, ${pulled(r)}`
       case 'error':
-        return `${name}: cache entry unusable, pulled in ${r.pullSeconds?.toFixed(1)} s`
+        return `${name}: cache entry unusable, ${pulled(r)}`
     }
   })
   const first = records.find(r => r.outcome === 'hit') ?? records[0]

@@ -52,6 +52,12 @@ export interface CreateOptions {
    * as soon as kubeadm init is done, alongside the joins and the wait for readiness.
    */
   afterControlPlane?: (cluster: ControlPlaneFacts) => Promise<void>
+  /**
+   * Work that needs only the bootstrap node's container (copying kubectl out of it): starts as soon as
+   * that node runs and its Kubernetes version is known, alongside its boot rather than after init, when
+   * the control plane starting up wants every core.
+   */
+  withBootstrapNode?: (node: string, kubernetesVersion: string) => Promise<void>
 }
 
 export interface ControlPlaneFacts {
@@ -194,6 +200,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
 
   // The bootstrap node's boot, to unpack init's images as soon as its containerd runs.
   const bootstrapBooted = signal()
+  let withBootstrapNode: Promise<void> = Promise.resolve()
   /** Boots a node and writes its configuration; resolves with its addresses and Kubernetes version. */
   const bringUp = async (node: PlannedNode): Promise<{ summary: NodeSummary; version: string; kubeadmConf: string }> => {
     const planned = container(node.name)
@@ -207,6 +214,10 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     const configured = (async () => {
       const summary = await nodeSummary(docker, node, options.network)
       const { kubernetesVersion, kubeadmConf } = await writeKubeadmConfig(docker, cluster, node, summary, endpoint)
+      if (node === bootstrap && options.withBootstrapNode) {
+        withBootstrapNode = phases.timed('Installing kubectl', () => options.withBootstrapNode!(node.name, kubernetesVersion))
+        withBootstrapNode.catch(() => undefined) // awaited with the rest below
+      }
       if (node === bootstrap && !skipsCertificatePhases(kubeadmConf)) {
         await prepareKubeadmPhases(docker, node.name, 'init', options.reporter)
       }
@@ -231,13 +242,18 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     const othersUp = new Map(
       others.map(node => [node.name, bootstrapUp.then(() => phases.timed(`Booting ${node.name}`, () => bringUp(node)))])
     )
+    // Once init's API server answers, init only writes a few objects and the controller manager waits out
+    // its first leader-election retry: the CPU has room to unpack what the nodes run after init.
+    const apiServerUp = signal()
     const initDone = (async () => {
       await Promise.all([bootstrapUp, loadBalancerUp])
-      await phases.timed('Starting control-plane (kubeadm init)', () => kubeadmInit(docker, bootstrap.name))
+      await phases.timed('Starting control-plane (kubeadm init)', () => kubeadmInit(docker, bootstrap.name, apiServerUp.resolve))
     })()
+    initDone.then(apiServerUp.resolve, () => undefined)
     // Unpacking images ahead (unpack-images.ts), each node when its kubelet is about to need them: on the
-    // bootstrap node what init runs as soon as it has booted, the rest after init; on the others as they
-    // start joining (or get ready to). Nothing waits for it: it only beats the kubelets to it.
+    // bootstrap node what init runs as soon as it has booted; on it and the workers the rest once init's
+    // API server answers (and the worker is up); on other control planes as they get ready to join.
+    // Nothing waits for it: it only beats the kubelets to it.
     const snapshotters = new Map<string, Promise<string>>()
     const unpackImagesAhead = (node: PlannedNode, names: string[]): void => {
       const start = performance.now()
@@ -259,10 +275,15 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
       () => unpackImagesAhead(bootstrap, bootstrapImages.forInit),
       () => undefined
     )
-    initDone.then(
-      () => unpackImagesAhead(bootstrap, bootstrapImages.afterInit),
-      () => undefined
-    )
+    apiServerUp.promise.then(() => {
+      unpackImagesAhead(bootstrap, bootstrapImages.afterInit)
+      for (const worker of workers) {
+        othersUp.get(worker.name)!.then(
+          () => unpackImagesAhead(worker, imagesToUnpack(worker.role, false)),
+          () => undefined
+        )
+      }
+    })
     const addons = initDone.then(() =>
       Promise.all([
         nodes.length === 1 ? untaintSingleNode(docker, bootstrap.name) : Promise.resolve(),
@@ -296,12 +317,17 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     )
     afterControlPlane = controlPlane.then(async ({ kubeconfig, apiServer }) => {
       const facts = { bootstrapNode: bootstrap.name, kubernetesVersion: (await bootstrapUp).version, kubeconfig, apiServer }
-      if (options.afterControlPlane) await phases.timed('Exporting kubeconfig and kubectl', () => options.afterControlPlane!(facts))
+      if (options.afterControlPlane) await phases.timed('Exporting kubeconfig', () => options.afterControlPlane!(facts))
       return facts
     })
     // Awaited after the readiness wait; until then a failure must not count as unhandled.
     afterControlPlane.catch(() => undefined)
-    await settleAll<unknown>([bootstrapUp, loadBalancerUp, initDone, addons, joins, controlPlane, ...othersUp.values()])
+    // Started (if at all) before bringUp settles.
+    const bootstrapNodeWork = bootstrapUp.then(
+      () => withBootstrapNode,
+      () => withBootstrapNode
+    )
+    await settleAll<unknown>([bootstrapUp, loadBalancerUp, initDone, addons, joins, controlPlane, bootstrapNodeWork, ...othersUp.values()])
     // Addresses were read as each node came up; no need to inspect the containers again.
     const up = await Promise.all(nodes.map(n => (n === bootstrap ? bootstrapUp : othersUp.get(n.name)!)))
     return { version: up[nodes.indexOf(bootstrap)].version, summaries: up.map(u => u.summary) }

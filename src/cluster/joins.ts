@@ -18,7 +18,7 @@ export interface JoinPlan {
   workers: PlannedNode[]
   /** Resolves once the node's container is up and configured; resolves with its kubeadm.conf. */
   nodeUp(node: PlannedNode): Promise<string>
-  /** Starts unpacking the node's images (nobody waits for it). */
+  /** Starts unpacking a control plane's images (nobody waits for it); workers' are started at init. */
   unpackAhead(node: PlannedNode): void
 }
 
@@ -30,7 +30,6 @@ export async function joinNodes(plan: JoinPlan): Promise<void> {
   // Workers do not change etcd's membership: they join at once.
   const workerJoins = workers.map(async worker => {
     await plan.nodeUp(worker)
-    plan.unpackAhead(worker)
     await phases.timed(`Joining ${worker.name}`, () => kubeadmJoin(docker, worker.name))
   })
   await settleAll([...joinControlPlanes(plan), ...workerJoins])

@@ -44,8 +44,22 @@ export async function kubeadm(
   if (result.exitCode !== 0) throw new NodeCommandError(node, command, result)
 }
 
-export async function kubeadmInit(docker: DockerPort, node: string): Promise<void> {
-  await kubeadm(docker, node, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init')
+/**
+ * kubeadm init's own word that the API server answers: kubeadm 1.31+ checks each component, older ones
+ * all at once; uploading its config comes right after in either.
+ */
+const API_SERVER_HEALTHY = /\[control-plane-check\] kube-apiserver is healthy|\[apiclient\] All control plane components are healthy|\[upload-config\]/
+
+/** kubeadm init as kind runs it; onApiServerUp is called (at most once) when init reports the API server healthy. */
+export async function kubeadmInit(docker: DockerPort, node: string, onApiServerUp: () => void = () => undefined): Promise<void> {
+  let reported = false
+  const onLine = (line: string): void => {
+    if (!reported && API_SERVER_HEALTHY.test(line)) {
+      reported = true
+      onApiServerUp()
+    }
+  }
+  await kubeadm(docker, node, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init', onLine)
 }
 
 export async function kubeadmJoin(docker: DockerPort, node: string, onLine?: (line: string) => void): Promise<void> {

@@ -215,6 +215,10 @@ export class DockerodePort implements DockerPort {
     return Buffer.isBuffer(out) ? out.toString() : String(out)
   }
 
+  async copyFromContainer(name: string, path: string): Promise<Readable> {
+    return (await this.docker.getContainer(name).getArchive({ path })) as unknown as Readable
+  }
+
   async exec(name: string, cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const { stdout, done } = await this.execStream(name, cmd, options)
     const [out, result] = await Promise.all([readAll(stdout), done])

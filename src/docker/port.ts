@@ -123,6 +123,11 @@ export interface DockerPort {
   waitForLog(name: string, until: RegExp, timeoutMs: number): Promise<boolean>
   /** All the container's output so far (docker logs). */
   logs(name: string): Promise<string>
+  /**
+   * A file or directory of a container as a tar archive (`docker cp` out: GET /containers/{id}/archive),
+   * read by the Engine itself: the container need not be running, and nothing runs inside it.
+   */
+  copyFromContainer(name: string, path: string): Promise<Readable>
 
   /** Runs a command in a container; never throws for a non-zero exit code (see ExecResult). */
   exec(name: string, cmd: string[], options?: ExecOptions): Promise<ExecResult>

@@ -3,20 +3,17 @@
 import * as core from '@actions/core'
 import * as tc from '@actions/tool-cache'
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream, chmodSync, mkdtempSync, readFileSync } from 'node:fs'
+import { createReadStream, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import { extractTar } from '../cache/tar.js'
 import type { DockerPort } from '../docker/port.js'
 
 const DEFAULT_RELEASE_URL = 'https://dl.k8s.io/release'
 
 function arch(): string {
   return process.arch === 'arm64' ? 'arm64' : 'amd64'
-}
-
-function scratchFile(): string {
-  return join(mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'kubectl-')), 'kubectl')
 }
 
 async function sha256(path: string): Promise<string> {
@@ -32,18 +29,27 @@ async function installFile(file: string, version: string): Promise<string> {
   return join(dir, 'kubectl')
 }
 
-/** Copies /usr/bin/kubectl out of a node and puts it on PATH; returns its path. */
+/**
+ * Copies /usr/bin/kubectl out of a node and puts it on PATH; returns its path. The Engine reads the file
+ * from the container's filesystem (`docker cp`), so this works as soon as the node is created, and runs
+ * nothing in it while its control plane starts.
+ */
 export async function installKubectlFromNode(docker: DockerPort, node: string, kubernetesVersion: string): Promise<string> {
   const cached = tc.find('kubectl', kubernetesVersion.replace(/^v/, ''), arch())
   if (cached) {
     core.addPath(cached)
     return join(cached, 'kubectl')
   }
-  const file = scratchFile()
-  const { stdout, done } = await docker.execStream(node, ['cat', '/usr/bin/kubectl'])
-  await pipeline(stdout, createWriteStream(file))
-  const result = await done
-  if (result.exitCode !== 0) throw new Error(`copying kubectl out of ${node}: ${result.stderr.trim()}`)
+  const temp = process.env.RUNNER_TEMP || tmpdir()
+  mkdirSync(temp, { recursive: true })
+  const dir = mkdtempSync(join(temp, 'kubectl-'))
+  try {
+    await extractTar(await docker.copyFromContainer(node, '/usr/bin/kubectl'), dir)
+  } catch (error) {
+    throw new Error(`copying /usr/bin/kubectl out of ${node}: ${(error as Error).message}`)
+  }
+  const file = join(dir, 'kubectl')
+  if (!existsSync(file)) throw new Error(`copying /usr/bin/kubectl out of ${node}: the archive holds no file named kubectl`)
   return installFile(file, kubernetesVersion)
 }
 

@@ -46,6 +46,14 @@ describe('summarize and outputs', () => {
         'c:1: cache off, pulled in 5.0 s; d:1: cache entry unusable, pulled in 6.0 s'
     )
   })
+
+  it('does not claim a pull that failed', () => {
+    const detail = summarize([
+      { ref: 'a:1', outcome: 'unavailable' },
+      { ref: 'b:1', outcome: 'miss' }
+    ]).detail
+    expect(detail).toBe('a:1: cache service unavailable, not pulled; b:1: not cached, not pulled')
+  })
 })
 
 describe('saveInPost', () => {
