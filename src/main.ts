@@ -77,7 +77,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
         await exportKubeconfig(kubeconfigPath, controlPlane.kubeconfig)
         core.exportVariable('KUBECONFIG', kubeconfigPath)
       },
-      withBootstrapNode: async (node, kubernetesVersion) => {
+      alongsideInit: async (node, kubernetesVersion) => {
         const kubectl = inputs.kubectlVersion
           ? await installKubectlRelease(inputs.kubectlVersion)
           : await installKubectlFromNode(docker, node, kubernetesVersion)

@@ -53,11 +53,11 @@ export interface CreateOptions {
    */
   afterControlPlane?: (cluster: ControlPlaneFacts) => Promise<void>
   /**
-   * Work that needs only the bootstrap node's container (copying kubectl out of it): starts as soon as
-   * that node runs and its Kubernetes version is known, alongside its boot rather than after init, when
-   * the control plane starting up wants every core.
+   * Work that needs only the bootstrap node's container (copying kubectl out of it): runs alongside the
+   * first seconds of kubeadm init, which only write files and start the kubelet, rather than after init,
+   * when the control plane starting up wants every core.
    */
-  withBootstrapNode?: (node: string, kubernetesVersion: string) => Promise<void>
+  alongsideInit?: (bootstrapNode: string, kubernetesVersion: string) => Promise<void>
 }
 
 export interface ControlPlaneFacts {
@@ -200,7 +200,6 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
 
   // The bootstrap node's boot, to unpack init's images as soon as its containerd runs.
   const bootstrapBooted = signal()
-  let withBootstrapNode: Promise<void> = Promise.resolve()
   /** Boots a node and writes its configuration; resolves with its addresses and Kubernetes version. */
   const bringUp = async (node: PlannedNode): Promise<{ summary: NodeSummary; version: string; kubeadmConf: string }> => {
     const planned = container(node.name)
@@ -214,10 +213,6 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     const configured = (async () => {
       const summary = await nodeSummary(docker, node, options.network)
       const { kubernetesVersion, kubeadmConf } = await writeKubeadmConfig(docker, cluster, node, summary, endpoint)
-      if (node === bootstrap && options.withBootstrapNode) {
-        withBootstrapNode = phases.timed('Installing kubectl', () => options.withBootstrapNode!(node.name, kubernetesVersion))
-        withBootstrapNode.catch(() => undefined) // awaited with the rest below
-      }
       if (node === bootstrap && !skipsCertificatePhases(kubeadmConf)) {
         await prepareKubeadmPhases(docker, node.name, 'init', options.reporter)
       }
@@ -238,18 +233,22 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
           await configureLoadBalancer(docker, cluster, nodes)
         })
       : Promise.resolve()
-    // The others start once the bootstrap node is created, so that its creation is not slowed down.
-    const othersUp = new Map(
-      others.map(node => [node.name, bootstrapUp.then(() => phases.timed(`Booting ${node.name}`, () => bringUp(node)))])
-    )
     // Once init's API server answers, init only writes a few objects and the controller manager waits out
     // its first leader-election retry: the CPU has room to unpack what the nodes run after init.
     const apiServerUp = signal()
+    // The others start once the bootstrap node is up, so that its creation is not slowed down.
+    const othersUp = new Map(
+      others.map(node => [node.name, bootstrapUp.then(() => phases.timed(`Booting ${node.name}`, () => bringUp(node)))])
+    )
+    const initStarts = Promise.all([bootstrapUp, loadBalancerUp])
     const initDone = (async () => {
-      await Promise.all([bootstrapUp, loadBalancerUp])
+      await initStarts
       await phases.timed('Starting control-plane (kubeadm init)', () => kubeadmInit(docker, bootstrap.name, apiServerUp.resolve))
     })()
-    initDone.then(apiServerUp.resolve, () => undefined)
+    initDone.then(apiServerUp.resolve, apiServerUp.reject)
+    const alongsideInit = initStarts.then(([up]) =>
+      options.alongsideInit ? phases.timed('Installing kubectl', () => options.alongsideInit!(bootstrap.name, up.version)) : undefined
+    )
     // Unpacking images ahead (unpack-images.ts), each node when its kubelet is about to need them: on the
     // bootstrap node what init runs as soon as it has booted; on it and the workers the rest once init's
     // API server answers (and the worker is up); on other control planes as they get ready to join.
@@ -275,15 +274,18 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
       () => unpackImagesAhead(bootstrap, bootstrapImages.forInit),
       () => undefined
     )
-    apiServerUp.promise.then(() => {
-      unpackImagesAhead(bootstrap, bootstrapImages.afterInit)
-      for (const worker of workers) {
-        othersUp.get(worker.name)!.then(
-          () => unpackImagesAhead(worker, imagesToUnpack(worker.role, false)),
-          () => undefined
-        )
-      }
-    })
+    apiServerUp.promise.then(
+      () => {
+        unpackImagesAhead(bootstrap, bootstrapImages.afterInit)
+        for (const worker of workers) {
+          othersUp.get(worker.name)!.then(
+            () => unpackImagesAhead(worker, imagesToUnpack(worker.role, false)),
+            () => undefined
+          )
+        }
+      },
+      () => undefined
+    )
     const addons = initDone.then(() =>
       Promise.all([
         nodes.length === 1 ? untaintSingleNode(docker, bootstrap.name) : Promise.resolve(),
@@ -322,12 +324,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     })
     // Awaited after the readiness wait; until then a failure must not count as unhandled.
     afterControlPlane.catch(() => undefined)
-    // Started (if at all) before bringUp settles.
-    const bootstrapNodeWork = bootstrapUp.then(
-      () => withBootstrapNode,
-      () => withBootstrapNode
-    )
-    await settleAll<unknown>([bootstrapUp, loadBalancerUp, initDone, addons, joins, controlPlane, bootstrapNodeWork, ...othersUp.values()])
+    await settleAll<unknown>([bootstrapUp, loadBalancerUp, initDone, addons, joins, controlPlane, alongsideInit, ...othersUp.values()])
     // Addresses were read as each node came up; no need to inspect the containers again.
     const up = await Promise.all(nodes.map(n => (n === bootstrap ? bootstrapUp : othersUp.get(n.name)!)))
     return { version: up[nodes.indexOf(bootstrap)].version, summaries: up.map(u => u.summary) }

@@ -45,19 +45,26 @@ export async function kubeadm(
 }
 
 /**
- * kubeadm init's own word that the API server answers: kubeadm 1.31+ checks each component, older ones
- * all at once; uploading its config comes right after in either.
+ * kubeadm init's own word that the API server answers: kubeadm 1.31+ checks each component and says so,
+ * older ones say all are healthy at once; uploading its config comes right after in either.
  */
-const API_SERVER_HEALTHY = /\[control-plane-check\] kube-apiserver is healthy|\[apiclient\] All control plane components are healthy|\[upload-config\]/
+const API_SERVER_HEALTHY = /^\[control-plane-check\] kube-apiserver is healthy|^\[apiclient\] All control plane components are healthy|^\[upload-config\]/
+
+/** A line observer for kubeadm init's stdout: true once, at the first line saying the API server answers. */
+export function apiServerHealthyWatcher(): (line: string) => boolean {
+  let fired = false
+  return line => {
+    if (fired || !API_SERVER_HEALTHY.test(line)) return false
+    fired = true
+    return true
+  }
+}
 
 /** kubeadm init as kind runs it; onApiServerUp is called (at most once) when init reports the API server healthy. */
 export async function kubeadmInit(docker: DockerPort, node: string, onApiServerUp: () => void = () => undefined): Promise<void> {
-  let reported = false
+  const watcher = apiServerHealthyWatcher()
   const onLine = (line: string): void => {
-    if (!reported && API_SERVER_HEALTHY.test(line)) {
-      reported = true
-      onApiServerUp()
-    }
+    if (watcher(line)) onApiServerUp()
   }
   await kubeadm(docker, node, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init', onLine)
 }

@@ -68,10 +68,12 @@ export async function waitForReadiness(
   }
   // Both at once: CoreDNS can only become available on a Ready node anyway, and a second kubectl
   // started only after the first returns would add its own start-up to every creation.
-  await Promise.all([
+  const [nodesReady, coreDnsAvailable] = await Promise.all([
     waitFor(['--for=condition=Ready', ...expectedNodes.map(n => `node/${n}`)]),
     waitFor(['--for=condition=Available', '-n', 'kube-system', 'deployment/coredns'])
   ])
+  // kubectl wait saw both conditions: no need to start two more kubectl processes to read them again.
+  if (nodesReady && coreDnsAvailable) return { ready: true, notReadyNodes: [], coreDnsAvailable: true }
   const report = await checkReadiness(docker, bootstrapNode, expectedNodes)
   if (!report.ready) {
     const parts = []
