@@ -50,7 +50,11 @@ async function runAction(name, topology) {
   const start = performance.now()
   const main = await runMain(runner, inputs)
   const ready = seconds(start)
-  if (main.exitCode !== 0) throw new Error(`action failed:\n${main.log.slice(-4000)}`)
+  if (main.exitCode !== 0) {
+    // The post step runs after a failed main step too, as on a runner: nothing is left for the next run.
+    await runPost(runner, main.step)
+    throw new Error(`action failed (exit code ${main.exitCode}):\n${main.log.slice(-4000)}`)
+  }
   const phases = Object.fromEntries((JSON.parse(main.state['kind-action'] ?? '{}').timings ?? []).map(t => [t.phase, t.seconds]))
   const delStart = performance.now()
   await runPost(runner, main.step)

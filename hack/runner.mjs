@@ -90,7 +90,10 @@ function runNode(script, env, echo) {
     }
     child.stdout.on('data', onData)
     child.stderr.on('data', onData)
-    child.on('close', code => resolvePromise({ exitCode: code ?? 1, log: output }))
+    // A step killed by a signal has no exit code: say which signal, as the runner's log would.
+    child.on('close', (code, signal) =>
+      resolvePromise({ exitCode: code ?? 1, signal, log: signal ? `${output}\n(killed by ${signal})\n` : output })
+    )
   })
 }
 
