@@ -24,7 +24,7 @@ import { waitForReadiness } from './readiness.js'
 import { configureLoadBalancer, patchContainerd, writeKubeadmConfig } from './node-config.js'
 import { installDefaultCni, installDefaultStorage } from './addons.js'
 import { joinNodes } from './joins.js'
-import { kubeadmInit, prepareKubeadmPhases, skipsCertificatePhases } from './kubeadm-commands.js'
+import { apiServerHealthyWatcher, kubeadmInit, prepareKubeadmPhases, skipsCertificatePhases } from './kubeadm-commands.js'
 import { settleAll, signal } from './settle.js'
 import { imagesToUnpack, partitionForInit, unpackImages } from './unpack-images.js'
 import { nodeSnapshotter } from './load-images.js'
@@ -243,7 +243,11 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     const initStarts = Promise.all([bootstrapUp, loadBalancerUp])
     const initDone = (async () => {
       await initStarts
-      await phases.timed('Starting control-plane (kubeadm init)', () => kubeadmInit(docker, bootstrap.name, apiServerUp.resolve))
+      const apiServerHealthy = apiServerHealthyWatcher()
+      const onLine = (line: string): void => {
+        if (apiServerHealthy(line)) apiServerUp.resolve()
+      }
+      await phases.timed('Starting control-plane (kubeadm init)', () => kubeadmInit(docker, bootstrap.name, onLine))
     })()
     initDone.then(apiServerUp.resolve, apiServerUp.reject)
     const alongsideInit = initStarts.then(([up]) =>

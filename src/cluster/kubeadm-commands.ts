@@ -60,12 +60,8 @@ export function apiServerHealthyWatcher(): (line: string) => boolean {
   }
 }
 
-/** kubeadm init as kind runs it; onApiServerUp is called (at most once) when init reports the API server healthy. */
-export async function kubeadmInit(docker: DockerPort, node: string, onApiServerUp: () => void = () => undefined): Promise<void> {
-  const watcher = apiServerHealthyWatcher()
-  const onLine = (line: string): void => {
-    if (watcher(line)) onApiServerUp()
-  }
+/** kubeadm init as kind runs it, handing each line of its stdout to onLine (see apiServerHealthyWatcher). */
+export async function kubeadmInit(docker: DockerPort, node: string, onLine?: (line: string) => void): Promise<void> {
   await kubeadm(docker, node, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init', onLine)
 }
 

@@ -22,6 +22,14 @@ async function sha256(path: string): Promise<string> {
   return hash.digest('hex')
 }
 
+/** A kubectl of this version already in the runner's tool cache, put on PATH; its path, if any. */
+function fromToolCache(version: string): string | undefined {
+  const dir = tc.find('kubectl', version.replace(/^v/, ''), arch())
+  if (!dir) return undefined
+  core.addPath(dir)
+  return join(dir, 'kubectl')
+}
+
 async function installFile(file: string, version: string): Promise<string> {
   chmodSync(file, 0o755)
   const dir = await tc.cacheFile(file, 'kubectl', 'kubectl', version.replace(/^v/, ''), arch())
@@ -35,11 +43,8 @@ async function installFile(file: string, version: string): Promise<string> {
  * nothing in it while its control plane starts.
  */
 export async function installKubectlFromNode(docker: DockerPort, node: string, kubernetesVersion: string): Promise<string> {
-  const cached = tc.find('kubectl', kubernetesVersion.replace(/^v/, ''), arch())
-  if (cached) {
-    core.addPath(cached)
-    return join(cached, 'kubectl')
-  }
+  const cached = fromToolCache(kubernetesVersion)
+  if (cached) return cached
   const temp = process.env.RUNNER_TEMP || tmpdir()
   mkdirSync(temp, { recursive: true })
   const dir = mkdtempSync(join(temp, 'kubectl-'))
@@ -55,11 +60,8 @@ export async function installKubectlFromNode(docker: DockerPort, node: string, k
 
 /** Downloads a kubectl release, checks it against the published SHA-256, and puts it on PATH. */
 export async function installKubectlRelease(version: string): Promise<string> {
-  const cached = tc.find('kubectl', version.replace(/^v/, ''), arch())
-  if (cached) {
-    core.addPath(cached)
-    return join(cached, 'kubectl')
-  }
+  const cached = fromToolCache(version)
+  if (cached) return cached
   const base = process.env.KIND_ACTION_KUBECTL_RELEASE_URL || DEFAULT_RELEASE_URL
   const url = `${base}/${version}/bin/linux/${arch()}/kubectl`
   let binary: string
