@@ -61,6 +61,10 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     saveState(state)
 
     imageCache = new ImageCache({ docker, service: new ActionsCacheService(env), policy: inputs.cache, reporter: githubReporter })
+    // A kubectl release needs no node: its download runs alongside the whole creation. (Its failure is
+    // reported where it is awaited, below.)
+    const kubectlRelease = inputs.kubectlVersion ? installKubectlRelease(inputs.kubectlVersion) : undefined
+    kubectlRelease?.catch(() => undefined)
     const created = await createCluster({
       docker,
       cluster,
@@ -77,10 +81,8 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
         await exportKubeconfig(kubeconfigPath, controlPlane.kubeconfig)
         core.exportVariable('KUBECONFIG', kubeconfigPath)
       },
-      alongsideInit: async (node, kubernetesVersion) => {
-        const kubectl = inputs.kubectlVersion
-          ? await installKubectlRelease(inputs.kubectlVersion)
-          : await installKubectlFromNode(docker, node, kubernetesVersion)
+      onceApiServerAnswers: async (node, kubernetesVersion) => {
+        const kubectl = kubectlRelease ? await kubectlRelease : await installKubectlFromNode(docker, node, kubernetesVersion)
         core.info(`kubectl: ${kubectl}`)
       }
     })

@@ -52,6 +52,9 @@ describe('failures', () => {
     const kubeadmLog = readFileSync(join(nodeDir, 'kind-action', 'kubeadm-init.log'), 'utf8')
     expect(kubeadmLog).toMatch(/v1\.20\.0/)
     expect(kubeadmLog).toMatch(/exit code [1-9]/)
+    // The certificates made ahead of init failed for the same reason: said, kept, and left to init.
+    expect(main.log).toContain("Making e2e-broken-control-plane's certificates ahead of kubeadm init did not work")
+    expect(readFileSync(join(nodeDir, 'kind-action', 'kubeadm-init-certs-ca.log'), 'utf8')).toMatch(/v1\.20\.0[\s\S]*exit code [1-9]/)
     expect(readdirSync(nodeDir)).toEqual(expect.arrayContaining(['kubelet.log', 'containerd.log', 'journal.log', 'inspect.json', 'serial.log']))
     // The job summary names the failed phase.
     const summary = readFileSync(join(runner.base, 'summary.md'), 'utf8')

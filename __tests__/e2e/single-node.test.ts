@@ -171,6 +171,15 @@ describe('single-node cluster through the built action', () => {
     for (const log of ['kubelet.log', 'containerd.log', 'images.log', 'serial.log']) {
       expect(readFileSync(join(ours, node, log), 'utf8').length).toBeGreaterThan(0)
     }
+    // kubeadm's transcripts: the certificate and kubeconfig phases run ahead of init, each successful,
+    // and init using what they made rather than making its own.
+    const transcript = (name: string): string => readFileSync(join(ours, node, 'kind-action', `${name}.log`), 'utf8')
+    for (const phase of ['certs-ca', 'certs-all', 'kubeconfig-all']) {
+      expect(transcript(`kubeadm-init-${phase}`)).toMatch(/^\$ kubeadm init phase [\s\S]*\nexit code 0\n$/)
+    }
+    expect(transcript('kubeadm-init')).toMatch(/\[certs\] Using existing ca certificate authority/)
+    expect(transcript('kubeadm-init')).toMatch(/\[kubeconfig\] Using existing kubeconfig file: "\/etc\/kubernetes\/admin\.conf"/)
+    expect(transcript('kubeadm-init')).not.toMatch(/\[certs\] Generating/)
   })
 
   it('post step removes every container, its volumes and the kubeconfig entry', async () => {

@@ -17,17 +17,19 @@ import {
 } from './identity.js'
 import { ensureImage, type ImageResolution, type ImageSource } from './images.js'
 import { kindKubeconfig, type KubeconfigDoc } from './kubeconfig.js'
+import { kubeadmConfigForNode } from '../kubeadm/render.js'
 import { ensureNetwork, proxyEnvironment } from './network.js'
-import { readFile, run } from './node-exec.js'
+import { readFile, run, writeFile } from './node-exec.js'
 import { Phases, type Reporter } from './phases.js'
 import { waitForReadiness } from './readiness.js'
-import { configureLoadBalancer, patchContainerd, writeKubeadmConfig } from './node-config.js'
+import { configureLoadBalancer, nodeKubernetesVersion, patchContainerd } from './node-config.js'
 import { installDefaultCni, installDefaultStorage } from './addons.js'
 import { joinNodes } from './joins.js'
-import { apiServerHealthyWatcher, kubeadmInit, prepareKubeadmPhases, skipsCertificatePhases } from './kubeadm-commands.js'
+import { KUBEADM_CONF, apiServerHealthyWatcher, kubeadmInit, skipsCertificatePhases, writeConfigAndPrepareInit } from './kubeadm-commands.js'
 import { settleAll, signal } from './settle.js'
 import { imagesToUnpack, partitionForInit, unpackImages } from './unpack-images.js'
 import { nodeSnapshotter } from './load-images.js'
+import { kubeletStartedWatcher, restartKubeletAfterPodCgroupRace } from './kubelet-assist.js'
 
 /** kind's readiness line: systemd reached multi-user, or the entrypoint saw cgroup v1. */
 const SYSTEMD_READY = /Reached target .*Multi-User System.*|detected cgroup v1/
@@ -53,11 +55,12 @@ export interface CreateOptions {
    */
   afterControlPlane?: (cluster: ControlPlaneFacts) => Promise<void>
   /**
-   * Work that needs only the bootstrap node's container (copying kubectl out of it): runs alongside the
-   * first seconds of kubeadm init, which only write files and start the kubelet, rather than after init,
-   * when the control plane starting up wants every core.
+   * Work that needs only the bootstrap node's container (copying kubectl out of it): runs once kubeadm
+   * init says its API server answers. Until then the control plane starting up wants every core; from
+   * then on init only writes a few objects and the controller manager waits out its first
+   * leader-election retry.
    */
-  alongsideInit?: (bootstrapNode: string, kubernetesVersion: string) => Promise<void>
+  onceApiServerAnswers?: (bootstrapNode: string, kubernetesVersion: string) => Promise<void>
 }
 
 export interface ControlPlaneFacts {
@@ -211,12 +214,14 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     const booted = waitForBoot(docker, planned)
     if (node === bootstrap) booted.then(bootstrapBooted.resolve, bootstrapBooted.reject)
     const configured = (async () => {
-      const summary = await nodeSummary(docker, node, options.network)
-      const { kubernetesVersion, kubeadmConf } = await writeKubeadmConfig(docker, cluster, node, summary, endpoint)
+      const [summary, version] = await Promise.all([nodeSummary(docker, node, options.network), nodeKubernetesVersion(docker, node.name)])
+      const kubeadmConf = kubeadmConfigForNode(cluster, node.config, node.name, summary, version, endpoint)
       if (node === bootstrap && !skipsCertificatePhases(kubeadmConf)) {
-        await prepareKubeadmPhases(docker, node.name, 'init', options.reporter)
+        await writeConfigAndPrepareInit(docker, node.name, kubeadmConf, options.reporter)
+      } else {
+        await writeFile(docker, node.name, KUBEADM_CONF, kubeadmConf)
       }
-      return { summary, version: kubernetesVersion, kubeadmConf }
+      return { summary, version, kubeadmConf }
     })()
     const [, configuredNode] = await settleAll<unknown>([booted, configured])
     await patchContainerd(docker, cluster, node.name)
@@ -224,7 +229,19 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
   }
 
   let afterControlPlane: Promise<ControlPlaneFacts> | undefined
-  const unpacks: Promise<void>[] = []
+  /** Work nothing waits for, which must still be over when creation is (it never rejects). */
+  const background: Promise<void>[] = []
+  const assistKubelet = (node: string): Promise<void> =>
+    restartKubeletAfterPodCgroupRace(docker, node).then(
+      restarted => {
+        if (restarted) {
+          options.reporter.info(
+            `The kubelet on ${node} could not make a pod's cgroup (a race with systemd on cgroup v1); restarted it rather than wait out its 10-15 s retry`
+          )
+        }
+      },
+      (error: unknown) => options.reporter.info(`Could not watch the kubelet on ${node} for a pod cgroup race: ${String(error)}`)
+    )
   const { version: kubernetesVersion, summaries } = await phases.group('Creating nodes, starting the control plane', async () => {
     const bootstrapUp = phases.timed(`Booting ${bootstrap.name}`, () => bringUp(bootstrap))
     const loadBalancerUp = ha
@@ -240,43 +257,50 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     const othersUp = new Map(
       others.map(node => [node.name, bootstrapUp.then(() => phases.timed(`Booting ${node.name}`, () => bringUp(node)))])
     )
-    const initStarts = Promise.all([bootstrapUp, loadBalancerUp])
-    const initDone = (async () => {
-      await initStarts
-      const apiServerHealthy = apiServerHealthyWatcher()
-      const onLine = (line: string): void => {
-        if (apiServerHealthy(line)) apiServerUp.resolve()
-      }
-      await phases.timed('Starting control-plane (kubeadm init)', () => kubeadmInit(docker, bootstrap.name, onLine))
-    })()
-    initDone.then(apiServerUp.resolve, apiServerUp.reject)
-    const alongsideInit = initStarts.then(([up]) =>
-      options.alongsideInit ? phases.timed('Installing kubectl', () => options.alongsideInit!(bootstrap.name, up.version)) : undefined
-    )
     // Unpacking images ahead (unpack-images.ts), each node when its kubelet is about to need them: on the
     // bootstrap node what init runs as soon as it has booted; on it and the workers the rest once init's
     // API server answers (and the worker is up); on other control planes as they get ready to join.
     // Nothing waits for it: it only beats the kubelets to it.
     const snapshotters = new Map<string, Promise<string>>()
-    const unpackImagesAhead = (node: PlannedNode, names: string[]): void => {
+    /** Never rejects: a failure only leaves the unpacking to the kubelet. */
+    const unpackImagesAhead = (node: PlannedNode, names: string[]): Promise<void> => {
       const start = performance.now()
       if (!snapshotters.has(node.name)) snapshotters.set(node.name, nodeSnapshotter(docker, node.name))
-      unpacks.push(
-        snapshotters.get(node.name)!.then(snapshotter => unpackImages(docker, node.name, snapshotter, names)).then(
-          refs =>
-            options.reporter.info(
-              `Unpacked ahead on ${node.name} in ${((performance.now() - start) / 1000).toFixed(1)} s: ${refs.join(', ') || 'nothing'}`
-            ),
-          (error: unknown) =>
-            options.reporter.info(`Unpacking images ahead on ${node.name} did not work; its kubelet unpacks them instead: ${String(error)}`)
-        )
+      const unpacked = snapshotters.get(node.name)!.then(snapshotter => unpackImages(docker, node.name, snapshotter, names)).then(
+        refs =>
+          options.reporter.info(
+            `Unpacked ahead on ${node.name} in ${((performance.now() - start) / 1000).toFixed(1)} s: ${refs.join(', ') || 'nothing'}`
+          ),
+        (error: unknown) =>
+          options.reporter.info(`Unpacking images ahead on ${node.name} did not work; its kubelet unpacks them instead: ${String(error)}`)
       )
+      background.push(unpacked)
+      return unpacked
     }
     const bootstrapImages = partitionForInit(imagesToUnpack(bootstrap.role, nodes.length === 1))
     // (bootstrapUp too: if the container cannot even be created, there is no boot to wait for.)
     Promise.race([bootstrapBooted.promise, bootstrapUp]).then(
       () => unpackImagesAhead(bootstrap, bootstrapImages.forInit),
       () => undefined
+    )
+    // Init does not wait for that: its kubelet starts its static pods a second after init does, and
+    // whatever is not unpacked by then it unpacks itself (measured: waiting cost 1.5-2.7 s).
+    const initStarts = Promise.all([bootstrapUp, loadBalancerUp])
+    const initDone = (async () => {
+      await initStarts
+      const apiServerHealthy = apiServerHealthyWatcher()
+      const kubeletStarted = kubeletStartedWatcher()
+      const onLine = (line: string): void => {
+        if (apiServerHealthy(line)) apiServerUp.resolve()
+        if (kubeletStarted(line)) background.push(assistKubelet(bootstrap.name))
+      }
+      await phases.timed('Starting control-plane (kubeadm init)', () => kubeadmInit(docker, bootstrap.name, onLine))
+    })()
+    initDone.then(apiServerUp.resolve, apiServerUp.reject)
+    const apiServerWork = Promise.all([apiServerUp.promise, bootstrapUp]).then(([, up]) =>
+      options.onceApiServerAnswers
+        ? phases.timed('Installing kubectl', () => options.onceApiServerAnswers!(bootstrap.name, up.version))
+        : undefined
     )
     apiServerUp.promise.then(
       () => {
@@ -328,7 +352,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     })
     // Awaited after the readiness wait; until then a failure must not count as unhandled.
     afterControlPlane.catch(() => undefined)
-    await settleAll<unknown>([bootstrapUp, loadBalancerUp, initDone, addons, joins, controlPlane, alongsideInit, ...othersUp.values()])
+    await settleAll<unknown>([bootstrapUp, loadBalancerUp, initDone, addons, joins, controlPlane, apiServerWork, ...othersUp.values()])
     // Addresses were read as each node came up; no need to inspect the containers again.
     const up = await Promise.all(nodes.map(n => (n === bootstrap ? bootstrapUp : othersUp.get(n.name)!)))
     return { version: up[nodes.indexOf(bootstrap)].version, summaries: up.map(u => u.summary) }
@@ -347,7 +371,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
       : Promise.resolve()
   const [, facts] = await settleAll<unknown>([ready, afterControlPlane!])
   // Done by now in practice; the step should not end with commands still running in the nodes.
-  await Promise.all(unpacks)
+  await Promise.all(background)
   const kubeconfig = { doc: (facts as ControlPlaneFacts).kubeconfig, server: (facts as ControlPlaneFacts).apiServer }
 
   return {

@@ -4,7 +4,7 @@
 import type { DockerPort } from '../docker/port.js'
 import type { PlannedNode } from './identity.js'
 import { etcdMemberJoinedWatcher, nudgeKubeletBootstrap, waitForClusterInfoSignature } from './join-assist.js'
-import { kubeadmJoin, prepareKubeadmPhases, readSharedFiles, skipsCertificatePhases, writeSharedFiles } from './kubeadm-commands.js'
+import { kubeadmJoin, prepareJoinPhases, readSharedFiles, skipsCertificatePhases, writeSharedFiles } from './kubeadm-commands.js'
 import type { Phases, Reporter } from './phases.js'
 import { settleAll, signal } from './settle.js'
 
@@ -61,7 +61,7 @@ function joinControlPlanes(plan: JoinPlan): Promise<void>[] {
       if (first) return
       await ahead.prepared
       plan.unpackAhead(node)
-      if (!skipsCertificatePhases(kubeadmConf)) await prepareKubeadmPhases(docker, node.name, 'join', reporter)
+      if (!skipsCertificatePhases(kubeadmConf)) await prepareJoinPhases(docker, node.name, reporter)
     })()
 
     return (async () => {

@@ -3,8 +3,12 @@
 // what explains a failed init or join.
 import { finished } from 'node:stream/promises'
 import type { DockerPort } from '../docker/port.js'
-import { NodeCommandError, run, writeFile } from './node-exec.js'
+import { NodeCommandError, explain, run, writeFile } from './node-exec.js'
 import type { Reporter } from './phases.js'
+
+export const KUBEADM_CONF = '/kind/kubeadm.conf'
+/** Where every kubeadm run leaves its transcript; the log export collects it. */
+const KUBEADM_LOG_DIR = '/var/log/kind-action'
 
 /** Files a secondary control plane needs from the bootstrap one before kubeadm join (kind-spec §5.4). */
 const SHARED_CONTROL_PLANE_FILES = [
@@ -40,7 +44,7 @@ export async function kubeadm(
   const [, exit] = await Promise.all([finished(stdout), done])
   const result = { ...exit, stdout: Buffer.concat(chunks).toString() }
   const transcript = `$ ${command.join(' ')}\n${result.stdout}${result.stderr}\nexit code ${result.exitCode}\n`
-  await writeFile(docker, node, `/var/log/kind-action/${logName}.log`, transcript).catch(() => undefined)
+  await writeFile(docker, node, `${KUBEADM_LOG_DIR}/${logName}.log`, transcript).catch(() => undefined)
   if (result.exitCode !== 0) throw new NodeCommandError(node, command, result)
 }
 
@@ -62,33 +66,70 @@ export function apiServerHealthyWatcher(): (line: string) => boolean {
 
 /** kubeadm init as kind runs it, handing each line of its stdout to onLine (see apiServerHealthyWatcher). */
 export async function kubeadmInit(docker: DockerPort, node: string, onLine?: (line: string) => void): Promise<void> {
-  await kubeadm(docker, node, ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6'], 'kubeadm-init', onLine)
+  await kubeadm(docker, node, ['init', `--config=${KUBEADM_CONF}`, '--skip-token-print', '--v=6'], 'kubeadm-init', onLine)
 }
 
 export async function kubeadmJoin(docker: DockerPort, node: string, onLine?: (line: string) => void): Promise<void> {
-  await kubeadm(docker, node, ['join', '--config', '/kind/kubeadm.conf', '--v=6'], 'kubeadm-join', onLine)
+  await kubeadm(docker, node, ['join', '--config', KUBEADM_CONF, '--v=6'], 'kubeadm-join', onLine)
 }
 
-/** Whether a kubeadm config skips a phase that prepareKubeadmPhases would run. */
+/** Whether a kubeadm config skips a phase that writeConfigAndPrepareInit or prepareJoinPhases would run. */
 export function skipsCertificatePhases(kubeadmConf: string): boolean {
   return /^\s*skipPhases:(\n\s*- .*)*\n\s*- (certs|kubeconfig|control-plane-prepare)\b/m.test(kubeadmConf)
 }
 
 /**
- * kubeadm's certificate and kubeconfig phases of init or join, run ahead of the command itself, which
- * then finds and uses what they made. A failure leaves the work to the command, which reports it.
+ * kubeadm join's certificate and kubeconfig phases, run ahead of the join itself, which then finds and
+ * uses what they made. A failure leaves the work to the join, which reports it.
  */
-export async function prepareKubeadmPhases(docker: DockerPort, node: string, command: 'init' | 'join', reporter: Reporter): Promise<void> {
-  const phases =
-    command === 'init'
-      ? [['certs', 'all'], ['kubeconfig', 'all']]
-      : [['control-plane-prepare', 'certs'], ['control-plane-prepare', 'kubeconfig']]
+export async function prepareJoinPhases(docker: DockerPort, node: string, reporter: Reporter): Promise<void> {
   try {
-    for (const phase of phases) {
-      await kubeadm(docker, node, [command, 'phase', ...phase, '--config=/kind/kubeadm.conf'], `kubeadm-${command}-${phase.join('-')}`)
+    for (const phase of ['certs', 'kubeconfig']) {
+      await kubeadm(docker, node, ['join', 'phase', 'control-plane-prepare', phase, `--config=${KUBEADM_CONF}`], `kubeadm-join-${phase}`)
     }
   } catch (error) {
-    reporter.info(`Making ${node}'s certificates ahead of kubeadm ${command} did not work; kubeadm ${command} makes them: ${String(error)}`)
+    reporter.info(`Making ${node}'s certificates ahead of kubeadm join did not work; kubeadm join makes them: ${String(error)}`)
+  }
+}
+
+/** Exit code of PREPARE_INIT when kubeadm.conf itself could not be written. */
+const CONF_NOT_WRITTEN = 90
+
+/**
+ * Writes kubeadm.conf from stdin, then runs init's certificate and kubeconfig phases: the cluster CA
+ * first, then the other certificates alongside the kubeconfigs, which need nothing but that CA (each
+ * phase is one process generating RSA keys one after another; two at once use both cores). One exec
+ * for all of it: every exec costs a process start in the node, a tenth of a second or more while it
+ * boots. Each phase leaves its transcript in the log directory, as kubeadm() does.
+ */
+const PREPARE_INIT = `
+conf=$1 logs=$2
+mkdir -p "$(dirname "$conf")" "$logs" && cat > "$conf" || exit ${CONF_NOT_WRITTEN}
+phase() {
+  log="$logs/kubeadm-init-$1.log"; shift
+  { echo "\$ kubeadm init phase $* --config=$conf"; kubeadm init phase "$@" --config="$conf" 2>&1; rc=$?; echo "exit code $rc"; } > "$log"
+  [ "$rc" = 0 ] || { tail -n 30 "$log" >&2; return 1; }
+}
+phase certs-ca certs ca || exit 1
+phase certs-all certs all & certs=$!
+phase kubeconfig-all kubeconfig all & kubeconfigs=$!
+wait "$certs"; certs=$?
+wait "$kubeconfigs" && [ "$certs" = 0 ]
+`
+
+/**
+ * Writes the bootstrap node's kubeadm.conf and makes init's certificates and kubeconfigs ahead of init,
+ * which then finds and uses them. Only a kubeadm.conf that cannot be written is an error here; a phase
+ * that fails leaves its work to init, which reports it.
+ */
+export async function writeConfigAndPrepareInit(docker: DockerPort, node: string, kubeadmConf: string, reporter: Reporter): Promise<void> {
+  const command = ['bash', '-c', PREPARE_INIT, 'prepare-init', KUBEADM_CONF, KUBEADM_LOG_DIR]
+  const result = await docker.exec(node, command, { privileged: true, stdin: kubeadmConf })
+  if (result.exitCode === CONF_NOT_WRITTEN) throw new NodeCommandError(node, ['write', KUBEADM_CONF], result)
+  if (result.exitCode !== 0) {
+    reporter.info(
+      `Making ${node}'s certificates ahead of kubeadm init did not work; kubeadm init makes them: ${explain(`${result.stdout}\n${result.stderr}`)}`
+    )
   }
 }
 

@@ -8,6 +8,7 @@ import { kubeadmConfigForNode } from '../kubeadm/render.js'
 import { patchContainerdConfig } from '../kubeadm/containerd-patch.js'
 import type { NodeSummary } from './create.js'
 import { loadBalancerName, sortedControlPlanes, type PlannedNode } from './identity.js'
+import { KUBEADM_CONF } from './kubeadm-commands.js'
 import { readFile, run, writeFile } from './node-exec.js'
 
 export async function configureLoadBalancer(docker: DockerPort, cluster: Cluster, nodes: PlannedNode[]): Promise<void> {
@@ -21,6 +22,13 @@ export async function configureLoadBalancer(docker: DockerPort, cluster: Cluster
   await run(docker, lb, ['kill', '-s', 'HUP', '1'])
 }
 
+/** The node image's Kubernetes version, from its /kind/version (kind-spec §5.2). */
+export async function nodeKubernetesVersion(docker: DockerPort, node: string): Promise<string> {
+  const lines = (await readFile(docker, node, '/kind/version')).split('\n').filter(Boolean)
+  if (lines.length !== 1) throw new Error(`node ${node}: /kind/version should be one line, found ${lines.length}`)
+  return lines[0].trim()
+}
+
 /** Writes /kind/kubeadm.conf on one node; returns the node's Kubernetes version (from /kind/version). */
 export async function writeKubeadmConfig(
   docker: DockerPort,
@@ -29,11 +37,9 @@ export async function writeKubeadmConfig(
   self: NodeSummary,
   endpoint: string
 ): Promise<{ kubernetesVersion: string; kubeadmConf: string }> {
-  const lines = (await readFile(docker, node.name, '/kind/version')).split('\n').filter(Boolean)
-  if (lines.length !== 1) throw new Error(`node ${node.name}: /kind/version should be one line, found ${lines.length}`)
-  const kubernetesVersion = lines[0].trim()
+  const kubernetesVersion = await nodeKubernetesVersion(docker, node.name)
   const kubeadmConf = kubeadmConfigForNode(cluster, node.config, node.name, self, kubernetesVersion, endpoint)
-  await writeFile(docker, node.name, '/kind/kubeadm.conf', kubeadmConf)
+  await writeFile(docker, node.name, KUBEADM_CONF, kubeadmConf)
   return { kubernetesVersion, kubeadmConf }
 }
 

@@ -1,0 +1,53 @@
+// Helping a kubelet over a race it can lose in its first second, without changing what it does.
+//
+// On cgroup v1 with the systemd cgroup driver (kind's nodes on such hosts), a kubelet that has just
+// started creates its QoS slices through systemd and, a moment later, each pod's slice below them; when
+// systemd realises a QoS slice late, the pod's directory in the devices hierarchy cannot be made yet
+// ("failed to ensure that the pod: ... cgroups exist and are correctly applied: ... mkdir
+// /sys/fs/cgroup/devices/...: no such file or directory", kubernetes/kubernetes#103542). The pod worker
+// then retries only after its 10-15 s back-off; for etcd's static pod during kubeadm init, that is 10-15 s
+// more of init (seen in 2 creations out of 17 here). A restarted kubelet syncs its pods at once, with its
+// slices in place, and the containers it had started keep running.
+import type { DockerPort } from '../docker/port.js'
+import { run } from './node-exec.js'
+
+/** kubeadm's line right after it has (re)started the kubelet, in init and in join. */
+const KUBELET_STARTED = /^\[kubelet-check\] Waiting for a healthy kubelet/
+
+/** A line observer for kubeadm's stdout: true once, when kubeadm has just started the kubelet. */
+export function kubeletStartedWatcher(): (line: string) => boolean {
+  let fired = false
+  return line => {
+    if (fired || !KUBELET_STARTED.test(line)) return false
+    fired = true
+    return true
+  }
+}
+
+/** The kubelet's own error for a pod whose cgroup it could not create. */
+const POD_CGROUP_FAILURE = 'failed to ensure that the pod'
+
+/**
+ * Follows the unit's current run in the journal for a while; restarts the unit at the first pod whose
+ * cgroup could not be made, and says so. Ends quietly without journalctl or without that line.
+ */
+const WATCH_SCRIPT = `
+unit=$1 seconds=$2
+command -v journalctl >/dev/null || exit 0
+id=$(systemctl show --property=InvocationID --value "$unit")
+[ -n "$id" ] || exit 0
+if timeout "$seconds" journalctl --follow --no-tail --output=cat _SYSTEMD_INVOCATION_ID="$id" | grep -q --max-count=1 '${POD_CGROUP_FAILURE}'; then
+  systemctl restart "$unit" && echo restarted
+fi
+exit 0
+`
+
+/**
+ * Watches a kubelet that has just started for a pod it could not make a cgroup for, and restarts it if
+ * so; resolves true when it did. The race happens within a second of the kubelet's start, so a few
+ * seconds of watching suffice.
+ */
+export async function restartKubeletAfterPodCgroupRace(docker: DockerPort, node: string, unit = 'kubelet', seconds = 8): Promise<boolean> {
+  const out = await run(docker, node, ['sh', '-c', WATCH_SCRIPT, 'watch-kubelet', unit, String(seconds)])
+  return out.trim() === 'restarted'
+}
