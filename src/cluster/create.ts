@@ -294,7 +294,9 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         if (apiServerHealthy(line)) apiServerUp.resolve()
         if (kubeletStarted(line)) background.push(assistKubelet(bootstrap.name))
       }
-      await phases.timed('Starting control-plane (kubeadm init)', () => kubeadmInit(docker, bootstrap.name, onLine))
+      await phases.timed('Starting control-plane (kubeadm init)', () =>
+        kubeadmInit(docker, bootstrap.name, onLine, written => background.push(written))
+      )
     })()
     initDone.then(apiServerUp.resolve, apiServerUp.reject)
     const apiServerWork = Promise.all([apiServerUp.promise, bootstrapUp]).then(([, up]) =>

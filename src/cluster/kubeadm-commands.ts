@@ -23,13 +23,23 @@ const SHARED_CONTROL_PLANE_FILES = [
   '/etc/kubernetes/pki/etcd/ca.key'
 ]
 
-/** Runs kubeadm, handing each line of its stdout to onLine as it comes. */
+/**
+ * Takes a successful run's transcript write instead of kubeadm() waiting for it: that write is an exec,
+ * a few tenths of a second on a busy node, and what follows init (the joins) should not wait on it.
+ */
+export type TranscriptSink = (written: Promise<void>) => void
+
+/**
+ * Runs kubeadm, handing each line of its stdout to onLine as it comes. A failed run's transcript is
+ * written before the error is thrown, so that the log export finds it.
+ */
 export async function kubeadm(
   docker: DockerPort,
   node: string,
   args: string[],
   logName: string,
-  onLine: (line: string) => void = () => undefined
+  onLine: (line: string) => void = () => undefined,
+  transcriptSink?: TranscriptSink
 ): Promise<void> {
   const command = ['kubeadm', ...args]
   const { stdout, done } = await docker.execStream(node, command, { privileged: true })
@@ -44,8 +54,13 @@ export async function kubeadm(
   const [, exit] = await Promise.all([finished(stdout), done])
   const result = { ...exit, stdout: Buffer.concat(chunks).toString() }
   const transcript = `$ ${command.join(' ')}\n${result.stdout}${result.stderr}\nexit code ${result.exitCode}\n`
-  await writeFile(docker, node, `${KUBEADM_LOG_DIR}/${logName}.log`, transcript).catch(() => undefined)
-  if (result.exitCode !== 0) throw new NodeCommandError(node, command, result)
+  const written = writeFile(docker, node, `${KUBEADM_LOG_DIR}/${logName}.log`, transcript).catch(() => undefined)
+  if (result.exitCode !== 0) {
+    await written
+    throw new NodeCommandError(node, command, result)
+  }
+  if (transcriptSink) transcriptSink(written)
+  else await written
 }
 
 /**
@@ -65,8 +80,8 @@ export function apiServerHealthyWatcher(): (line: string) => boolean {
 }
 
 /** kubeadm init as kind runs it, handing each line of its stdout to onLine (see apiServerHealthyWatcher). */
-export async function kubeadmInit(docker: DockerPort, node: string, onLine?: (line: string) => void): Promise<void> {
-  await kubeadm(docker, node, ['init', `--config=${KUBEADM_CONF}`, '--skip-token-print', '--v=6'], 'kubeadm-init', onLine)
+export async function kubeadmInit(docker: DockerPort, node: string, onLine?: (line: string) => void, transcriptSink?: TranscriptSink): Promise<void> {
+  await kubeadm(docker, node, ['init', `--config=${KUBEADM_CONF}`, '--skip-token-print', '--v=6'], 'kubeadm-init', onLine, transcriptSink)
 }
 
 export async function kubeadmJoin(docker: DockerPort, node: string, onLine?: (line: string) => void): Promise<void> {
