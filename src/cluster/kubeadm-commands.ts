@@ -69,14 +69,19 @@ export async function kubeadm(
  */
 const API_SERVER_HEALTHY = /^\[control-plane-check\] kube-apiserver is healthy|^\[apiclient\] All control plane components are healthy|^\[upload-config\]/
 
-/** A line observer for kubeadm init's stdout: true once, at the first line saying the API server answers. */
-export function apiServerHealthyWatcher(): (line: string) => boolean {
+/** A line observer for kubeadm's stdout: true once, at the first line matching the pattern. */
+export function firstLineWatcher(pattern: RegExp): (line: string) => boolean {
   let fired = false
   return line => {
-    if (fired || !API_SERVER_HEALTHY.test(line)) return false
+    if (fired || !pattern.test(line)) return false
     fired = true
     return true
   }
+}
+
+/** A line observer for kubeadm init's stdout: true once, at the first line saying the API server answers. */
+export function apiServerHealthyWatcher(): (line: string) => boolean {
+  return firstLineWatcher(API_SERVER_HEALTHY)
 }
 
 /** kubeadm init as kind runs it, handing each line of its stdout to onLine (see apiServerHealthyWatcher). */

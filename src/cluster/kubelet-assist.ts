@@ -9,6 +9,7 @@
 // more of init (seen in 2 creations out of 17 here). A restarted kubelet syncs its pods at once, with its
 // slices in place, and the containers it had started keep running.
 import type { DockerPort } from '../docker/port.js'
+import { firstLineWatcher } from './kubeadm-commands.js'
 import { run } from './node-exec.js'
 
 /** kubeadm's line right after it has (re)started the kubelet, in init and in join. */
@@ -16,12 +17,7 @@ const KUBELET_STARTED = /^\[kubelet-check\] Waiting for a healthy kubelet/
 
 /** A line observer for kubeadm's stdout: true once, when kubeadm has just started the kubelet. */
 export function kubeletStartedWatcher(): (line: string) => boolean {
-  let fired = false
-  return line => {
-    if (fired || !KUBELET_STARTED.test(line)) return false
-    fired = true
-    return true
-  }
+  return firstLineWatcher(KUBELET_STARTED)
 }
 
 /** The kubelet's own error for a pod whose cgroup it could not create. */
