@@ -11,7 +11,7 @@ import { loadClusterConfig } from '../../src/config/index.js'
 import { provisionContainers } from '../../src/cluster/create.js'
 import { deleteCluster } from '../../src/cluster/delete.js'
 import { DEFAULT_NETWORK, controlPlaneEndpoint, needsLoadBalancer, planNodeNames } from '../../src/cluster/identity.js'
-import { configureLoadBalancer, patchContainerd, writeKubeadmConfig } from '../../src/cluster/node-config.js'
+import { configureLoadBalancer, nodeKubernetesVersion, patchContainerd, writeKubeadmConfig } from '../../src/cluster/node-config.js'
 import { Phases, silentReporter } from '../../src/cluster/phases.js'
 import { DockerodePort } from '../../src/docker/dockerode-port.js'
 import { HAPROXY_CONFIG_PATH } from '../../src/kubeadm/loadbalancer.js'
@@ -166,7 +166,8 @@ async function captureOurs(cluster: string, config: string): Promise<Capture> {
     const summaries = nodes.map((n, i) => ({ name: n.name, role: n.role, ...info[i]!.networks[DEFAULT_NETWORK] }))
     await Promise.all(
       nodes.map(async n => {
-        await writeKubeadmConfig(port, parsed, n, summaries.find(s => s.name === n.name)!, controlPlaneEndpoint(parsed))
+        const version = await nodeKubernetesVersion(port, n.name)
+        await writeKubeadmConfig(port, parsed, n, summaries.find(s => s.name === n.name)!, controlPlaneEndpoint(parsed), version)
         await patchContainerd(port, parsed, n.name)
       })
     )

@@ -17,15 +17,14 @@ import {
 } from './identity.js'
 import { ensureImage, type ImageResolution, type ImageSource } from './images.js'
 import { kindKubeconfig, type KubeconfigDoc } from './kubeconfig.js'
-import { kubeadmConfigForNode } from '../kubeadm/render.js'
 import { ensureNetwork, proxyEnvironment } from './network.js'
-import { readFile, run, writeFile } from './node-exec.js'
+import { readFile, run } from './node-exec.js'
 import { Phases, type Reporter } from './phases.js'
 import { waitForReadiness } from './readiness.js'
-import { configureLoadBalancer, nodeKubernetesVersion, patchContainerd } from './node-config.js'
+import { configureLoadBalancer, nodeKubernetesVersion, patchContainerd, writeKubeadmConfig } from './node-config.js'
 import { installDefaultCni, installDefaultStorage } from './addons.js'
 import { joinNodes } from './joins.js'
-import { KUBEADM_CONF, apiServerHealthyWatcher, kubeadmInit, skipsCertificatePhases, writeConfigAndPrepareInit } from './kubeadm-commands.js'
+import { apiServerHealthyWatcher, kubeadmInit } from './kubeadm-commands.js'
 import { settleAll, signal } from './settle.js'
 import { imagesToUnpack, partitionForInit, unpackImages } from './unpack-images.js'
 import { nodeSnapshotter } from './load-images.js'
@@ -215,12 +214,8 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     if (node === bootstrap) booted.then(bootstrapBooted.resolve, bootstrapBooted.reject)
     const configured = (async () => {
       const [summary, version] = await Promise.all([nodeSummary(docker, node, options.network), nodeKubernetesVersion(docker, node.name)])
-      const kubeadmConf = kubeadmConfigForNode(cluster, node.config, node.name, summary, version, endpoint)
-      if (node === bootstrap && !skipsCertificatePhases(kubeadmConf)) {
-        await writeConfigAndPrepareInit(docker, node.name, kubeadmConf, options.reporter)
-      } else {
-        await writeFile(docker, node.name, KUBEADM_CONF, kubeadmConf)
-      }
+      const prepareInit = node === bootstrap ? options.reporter : undefined
+      const kubeadmConf = await writeKubeadmConfig(docker, cluster, node, summary, endpoint, version, prepareInit)
       return { summary, version, kubeadmConf }
     })()
     const [, configuredNode] = await settleAll<unknown>([booted, configured])
@@ -262,20 +257,19 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     // API server answers (and the worker is up); on other control planes as they get ready to join.
     // Nothing waits for it: it only beats the kubelets to it.
     const snapshotters = new Map<string, Promise<string>>()
-    /** Never rejects: a failure only leaves the unpacking to the kubelet. */
-    const unpackImagesAhead = (node: PlannedNode, names: string[]): Promise<void> => {
+    const unpackImagesAhead = (node: PlannedNode, names: string[]): void => {
       const start = performance.now()
       if (!snapshotters.has(node.name)) snapshotters.set(node.name, nodeSnapshotter(docker, node.name))
-      const unpacked = snapshotters.get(node.name)!.then(snapshotter => unpackImages(docker, node.name, snapshotter, names)).then(
-        refs =>
-          options.reporter.info(
-            `Unpacked ahead on ${node.name} in ${((performance.now() - start) / 1000).toFixed(1)} s: ${refs.join(', ') || 'nothing'}`
-          ),
-        (error: unknown) =>
-          options.reporter.info(`Unpacking images ahead on ${node.name} did not work; its kubelet unpacks them instead: ${String(error)}`)
+      background.push(
+        snapshotters.get(node.name)!.then(snapshotter => unpackImages(docker, node.name, snapshotter, names)).then(
+          refs =>
+            options.reporter.info(
+              `Unpacked ahead on ${node.name} in ${((performance.now() - start) / 1000).toFixed(1)} s: ${refs.join(', ') || 'nothing'}`
+            ),
+          (error: unknown) =>
+            options.reporter.info(`Unpacking images ahead on ${node.name} did not work; its kubelet unpacks them instead: ${String(error)}`)
+        )
       )
-      background.push(unpacked)
-      return unpacked
     }
     const bootstrapImages = partitionForInit(imagesToUnpack(bootstrap.role, nodes.length === 1))
     // (bootstrapUp too: if the container cannot even be created, there is no boot to wait for.)

@@ -120,7 +120,7 @@ const CONF_NOT_WRITTEN = 90
  * first, then the other certificates alongside the kubeconfigs, which need nothing but that CA (each
  * phase is one process generating RSA keys one after another; two at once use both cores). One exec
  * for all of it: every exec costs a process start in the node, a tenth of a second or more while it
- * boots. Each phase leaves its transcript in the log directory, as kubeadm() does.
+ * boots. Each phase leaves its transcript (stdout and stderr interleaved) in the log directory.
  */
 const PREPARE_INIT = `
 conf=$1 logs=$2

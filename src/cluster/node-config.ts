@@ -8,8 +8,9 @@ import { kubeadmConfigForNode } from '../kubeadm/render.js'
 import { patchContainerdConfig } from '../kubeadm/containerd-patch.js'
 import type { NodeSummary } from './create.js'
 import { loadBalancerName, sortedControlPlanes, type PlannedNode } from './identity.js'
-import { KUBEADM_CONF } from './kubeadm-commands.js'
+import { KUBEADM_CONF, skipsCertificatePhases, writeConfigAndPrepareInit } from './kubeadm-commands.js'
 import { readFile, run, writeFile } from './node-exec.js'
+import type { Reporter } from './phases.js'
 
 export async function configureLoadBalancer(docker: DockerPort, cluster: Cluster, nodes: PlannedNode[]): Promise<void> {
   const lb = loadBalancerName(cluster.name)
@@ -29,18 +30,24 @@ export async function nodeKubernetesVersion(docker: DockerPort, node: string): P
   return lines[0].trim()
 }
 
-/** Writes /kind/kubeadm.conf on one node; returns the node's Kubernetes version (from /kind/version). */
+/**
+ * Renders and writes /kind/kubeadm.conf on one node (its version from nodeKubernetesVersion); returns it.
+ * Given a reporter (the bootstrap node), init's certificates and kubeconfigs are made in the same command,
+ * unless the config skips those phases.
+ */
 export async function writeKubeadmConfig(
   docker: DockerPort,
   cluster: Cluster,
   node: PlannedNode,
   self: NodeSummary,
-  endpoint: string
-): Promise<{ kubernetesVersion: string; kubeadmConf: string }> {
-  const kubernetesVersion = await nodeKubernetesVersion(docker, node.name)
+  endpoint: string,
+  kubernetesVersion: string,
+  prepareInit?: Reporter
+): Promise<string> {
   const kubeadmConf = kubeadmConfigForNode(cluster, node.config, node.name, self, kubernetesVersion, endpoint)
-  await writeFile(docker, node.name, KUBEADM_CONF, kubeadmConf)
-  return { kubernetesVersion, kubeadmConf }
+  if (prepareInit && !skipsCertificatePhases(kubeadmConf)) await writeConfigAndPrepareInit(docker, node.name, kubeadmConf, prepareInit)
+  else await writeFile(docker, node.name, KUBEADM_CONF, kubeadmConf)
+  return kubeadmConf
 }
 
 /** Applies the cluster's containerd config patches on a booted node and restarts containerd. */
