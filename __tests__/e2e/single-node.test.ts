@@ -9,6 +9,7 @@ import {
   ECHO,
   NODE_IMAGE,
   containersOf,
+  docker,
   kind,
   kubeconfigContexts,
   kubectl,
@@ -133,6 +134,26 @@ describe('single-node cluster through the built action', () => {
     expect(page).toBe('hello-from-web\n')
   })
 
+  it("runs kubeadm's kubelet-finalize while init waits for the control plane, with kubeadm's own result", async () => {
+    const node = `${CLUSTER}-control-plane`
+    // kubelet.conf as the phase writes it: the node's credentials are the kubelet's rotatable certificate.
+    const kubeletConf = await docker(['exec', node, 'cat', '/etc/kubernetes/kubelet.conf'])
+    expect(kubeletConf).toContain('client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem')
+    expect(kubeletConf).toContain('client-key: /var/lib/kubelet/pki/kubelet-client-current.pem')
+    expect(kubeletConf).not.toMatch(/client-(certificate|key)-data/)
+    const current = await docker(['exec', node, 'readlink', '-f', '/var/lib/kubelet/pki/kubelet-client-current.pem'])
+    expect(current.trim()).toMatch(/^\/var\/lib\/kubelet\/pki\/kubelet-client-\d{4}(-\d\d){5}\.pem$/)
+    // The kubelet's last restart came well before init made the CoreDNS Deployment (kubeadm's own
+    // kubelet-finalize runs right before that, in the same second or so), so the kubelet is no longer a
+    // freshly started one when CoreDNS's pods reach it.
+    const journal = await docker(['exec', node, 'journalctl', '-u', 'kubelet', '-o', 'short-unix', '--no-pager'])
+    const starts = journal.split('\n').filter(line => line.includes('Started kubelet.service'))
+    expect(starts.length).toBeGreaterThanOrEqual(2)
+    const lastStart = Number(starts.at(-1)!.split(' ')[0])
+    const created = Date.parse(await kubectl(runner, ['get', 'deployment', '-n', 'kube-system', 'coredns', '-o', 'jsonpath={.metadata.creationTimestamp}'])) / 1000
+    expect(created - lastStart).toBeGreaterThanOrEqual(1)
+  })
+
   it('is a cluster of its own to the upstream kind CLI', async () => {
     expect((await kind(['get', 'clusters'])).split('\n')).toContain(CLUSTER)
     expect((await kind(['get', 'nodes', '--name', CLUSTER])).trim()).toBe(`${CLUSTER}-control-plane`)
@@ -180,6 +201,10 @@ describe('single-node cluster through the built action', () => {
     expect(transcript('kubeadm-init')).toMatch(/\[certs\] Using existing ca certificate authority/)
     expect(transcript('kubeadm-init')).toMatch(/\[kubeconfig\] Using existing kubeconfig file: "\/etc\/kubernetes\/admin\.conf"/)
     expect(transcript('kubeadm-init')).not.toMatch(/\[certs\] Generating/)
+    // kubelet-finalize ran on its own, alongside init, which skipped it.
+    expect(transcript('kubeadm-init')).toMatch(/^\$ kubeadm init .*--skip-phases=preflight,kubelet-finalize/)
+    expect(transcript('kubeadm-init')).not.toMatch(/\[kubelet-finalize\]/)
+    expect(transcript('kubeadm-init-kubelet-finalize')).toMatch(/^\$ kubeadm init phase kubelet-finalize all [\s\S]*Restarting the kubelet[\s\S]*\nexit code 0\n$/)
   })
 
   it('post step removes every container, its volumes and the kubeconfig entry', async () => {

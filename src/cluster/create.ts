@@ -25,6 +25,7 @@ import { configureLoadBalancer, nodeKubernetesVersion, patchContainerd, writeKub
 import { installDefaultCni, installDefaultStorage } from './addons.js'
 import { joinNodes } from './joins.js'
 import { apiServerHealthyWatcher, kubeadmInit } from './kubeadm-commands.js'
+import { controlPlaneStartedWatcher, finalizeKubelet, planInit } from './kubelet-finalize.js'
 import { settleAll, signal } from './settle.js'
 import { imagesToUnpack, partitionForInit, unpackImages } from './unpack-images.js'
 import { nodeSnapshotter } from './load-images.js'
@@ -281,16 +282,31 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     // whatever is not unpacked by then it unpacks itself (measured: waiting cost 1.5-2.7 s).
     const initStarts = Promise.all([bootstrapUp, loadBalancerUp])
     const initDone = (async () => {
-      await initStarts
+      const [{ kubeadmConf }] = await initStarts
+      const init = planInit(kubeadmConf, cluster.networking.kubeProxyMode)
       const apiServerHealthy = apiServerHealthyWatcher()
       const kubeletStarted = kubeletStartedWatcher()
+      const controlPlaneStarted = controlPlaneStartedWatcher()
+      let finalized: Promise<void> | undefined
+      const finalize = (): Promise<void> =>
+        (finalized ??= phases.timed('Finalizing the kubelet (kubeadm kubelet-finalize)', () =>
+          finalizeKubelet(docker, bootstrap.name, written => background.push(written))
+        ))
       const onLine = (line: string): void => {
         if (apiServerHealthy(line)) apiServerUp.resolve()
         if (kubeletStarted(line)) background.push(assistKubelet(bootstrap.name))
+        // Awaited below, after init; until then a failure must not count as unhandled.
+        if (init.finalizeAlongside && controlPlaneStarted(line)) finalize().catch(() => undefined)
       }
-      await phases.timed('Starting control-plane (kubeadm init)', () =>
-        kubeadmInit(docker, bootstrap.name, onLine, written => background.push(written))
-      )
+      await phases.timed('Starting control-plane (kubeadm init)', async () => {
+        const initRun = kubeadmInit(docker, bootstrap.name, init.args, onLine, written => background.push(written))
+        // If init fails, its error is the one to report, whatever became of the phase run alongside it.
+        await initRun.catch(async (error: unknown) => {
+          await finalized?.catch(() => undefined)
+          throw error
+        })
+        if (init.finalizeAlongside) await finalize()
+      })
     })()
     initDone.then(apiServerUp.resolve, apiServerUp.reject)
     const apiServerWork = Promise.all([apiServerUp.promise, bootstrapUp]).then(([, up]) =>

@@ -29,8 +29,8 @@ export async function joinNodes(plan: JoinPlan): Promise<void> {
   await waitForClusterInfoSignature(docker, bootstrap.name)
   // Workers do not change etcd's membership: they join at once.
   const workerJoins = workers.map(async worker => {
-    await plan.nodeUp(worker)
-    await phases.timed(`Joining ${worker.name}`, () => kubeadmJoin(docker, worker.name))
+    const kubeadmConf = await plan.nodeUp(worker)
+    await phases.timed(`Joining ${worker.name}`, () => kubeadmJoin(docker, worker.name, kubeadmConf))
   })
   await settleAll([...joinControlPlanes(plan), ...workerJoins])
 }
@@ -58,15 +58,16 @@ function joinControlPlanes(plan: JoinPlan): Promise<void>[] {
     const readyForTurn = (async () => {
       const [kubeadmConf, archive] = await Promise.all([plan.nodeUp(node), sharedFiles])
       await writeSharedFiles(docker, node.name, archive)
-      if (first) return
+      if (first) return kubeadmConf
       await ahead.prepared
       plan.unpackAhead(node)
       if (!skipsCertificatePhases(kubeadmConf)) await prepareJoinPhases(docker, node.name, reporter)
+      return kubeadmConf
     })()
 
     return (async () => {
       try {
-        await Promise.all([ahead.memberJoined, readyForTurn])
+        const [, kubeadmConf] = await Promise.all([ahead.memberJoined, readyForTurn])
         if (first) plan.unpackAhead(node)
         const watcher = etcdMemberJoinedWatcher()
         let nudged = Promise.resolve()
@@ -79,7 +80,7 @@ function joinControlPlanes(plan: JoinPlan): Promise<void>[] {
             reporter.info(`Could not hurry the kubelet's TLS bootstrap on ${node.name}: ${String(error)}`)
           )
         }
-        await phases.timed(`Joining ${node.name}`, () => kubeadmJoin(docker, node.name, onLine))
+        await phases.timed(`Joining ${node.name}`, () => kubeadmJoin(docker, node.name, kubeadmConf, onLine))
         memberJoined.resolve()
         await nudged
       } catch (error) {

@@ -2,6 +2,7 @@
 // output in the node's /var/log/kind-action/, where the log export picks it up: kubeadm's own words are
 // what explains a failed init or join.
 import { finished } from 'node:stream/promises'
+import { parseAllDocuments } from 'yaml'
 import type { DockerPort } from '../docker/port.js'
 import { NodeCommandError, explain, run, writeFile } from './node-exec.js'
 import type { Reporter } from './phases.js'
@@ -84,13 +85,53 @@ export function apiServerHealthyWatcher(): (line: string) => boolean {
   return firstLineWatcher(API_SERVER_HEALTHY)
 }
 
-/** kubeadm init as kind runs it, handing each line of its stdout to onLine (see apiServerHealthyWatcher). */
-export async function kubeadmInit(docker: DockerPort, node: string, onLine?: (line: string) => void, transcriptSink?: TranscriptSink): Promise<void> {
-  await kubeadm(docker, node, ['init', `--config=${KUBEADM_CONF}`, '--skip-token-print', '--v=6'], 'kubeadm-init', onLine, transcriptSink)
+/** kubeadm init with the given arguments (see planInit), handing each line of its stdout to onLine. */
+export async function kubeadmInit(
+  docker: DockerPort,
+  node: string,
+  args: string[],
+  onLine?: (line: string) => void,
+  transcriptSink?: TranscriptSink
+): Promise<void> {
+  await kubeadm(docker, node, args, 'kubeadm-init', onLine, transcriptSink)
 }
 
-export async function kubeadmJoin(docker: DockerPort, node: string, onLine?: (line: string) => void): Promise<void> {
-  await kubeadm(docker, node, ['join', '--config', KUBEADM_CONF, '--v=6'], 'kubeadm-join', onLine)
+interface KubeadmDocument {
+  apiVersion?: unknown
+  kind?: unknown
+  skipPhases?: unknown
+}
+
+function kubeadmDocuments(kubeadmConf: string): KubeadmDocument[] {
+  return parseAllDocuments(kubeadmConf)
+    .map(doc => doc.toJS() as unknown)
+    .filter((value): value is KubeadmDocument => typeof value === 'object' && value !== null)
+}
+
+/** kubeadm's v1beta2 config (kind's below Kubernetes 1.23) has no skipPhases: kind passes a flag instead. */
+function carriesSkipPhases(documents: KubeadmDocument[]): boolean {
+  return !documents.some(doc => doc.apiVersion === 'kubeadm.k8s.io/v1beta2')
+}
+
+/**
+ * The phases InitConfiguration skips in a rendered (and patched) kubeadm.conf; undefined when its API
+ * version has no such field.
+ */
+export function initConfigurationSkipPhases(kubeadmConf: string): string[] | undefined {
+  const documents = kubeadmDocuments(kubeadmConf)
+  if (!carriesSkipPhases(documents)) return undefined
+  const skipPhases = documents.find(doc => doc.kind === 'InitConfiguration')?.skipPhases
+  return Array.isArray(skipPhases) ? skipPhases.map(String) : []
+}
+
+/** kind's kubeadm join (kind-spec §5.7); below Kubernetes 1.23 preflight is skipped by a flag, not the config. */
+export function kubeadmJoinArgs(kubeadmConf: string): string[] {
+  const args = ['join', '--config', KUBEADM_CONF, '--v=6']
+  return carriesSkipPhases(kubeadmDocuments(kubeadmConf)) ? args : [...args, '--skip-phases=preflight']
+}
+
+export async function kubeadmJoin(docker: DockerPort, node: string, kubeadmConf: string, onLine?: (line: string) => void): Promise<void> {
+  await kubeadm(docker, node, kubeadmJoinArgs(kubeadmConf), 'kubeadm-join', onLine)
 }
 
 /** Whether a kubeadm config skips a phase that writeConfigAndPrepareInit or prepareJoinPhases would run. */

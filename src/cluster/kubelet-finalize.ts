@@ -1,0 +1,59 @@
+// kubeadm init's last step for the kubelet, run while init waits for the control plane instead of after it.
+//
+// kubeadm init ends with its kubelet-finalize phase: it points kubelet.conf at the kubelet's rotatable
+// client certificate and restarts the kubelet. A kubelet younger than a probe's period delays each new
+// probe worker's first run by a random part of that period (kubelet prober worker.go, against probe
+// storms after a restart). CoreDNS is scheduled a few seconds after init, as soon as the node is Ready,
+// so its readiness probe (every 10 s) started 0-10 s late in every creation, kind's as much as ours.
+// The same phase, run as soon as the kubelet has started the control plane's static pods, restarts it
+// early enough that it is well past 10 s old when CoreDNS arrives; kubelet.conf and the kubelet's
+// certificate files come out as kubeadm's own phase writes them, because it is kubeadm's own phase.
+import type { DockerPort } from '../docker/port.js'
+import { firstLineWatcher, initConfigurationSkipPhases, kubeadm, KUBEADM_CONF, type TranscriptSink } from './kubeadm-commands.js'
+
+export const KUBELET_FINALIZE = 'kubelet-finalize'
+
+/** How kubeadm init is run on the bootstrap node. */
+export interface InitPlan {
+  /** Arguments after `kubeadm`. */
+  args: string[]
+  /** Whether init skips kubelet-finalize, for finalizeKubelet to run alongside it. */
+  finalizeAlongside: boolean
+}
+
+const KIND_INIT_ARGS = ['init', `--config=${KUBEADM_CONF}`, '--skip-token-print', '--v=6']
+
+/**
+ * kind's kubeadm init (kind-spec §5.4), with kubelet-finalize left to finalizeKubelet when the config
+ * carries the phases to skip (Kubernetes 1.23+; the flag replaces that list, so it repeats it) and does
+ * not already skip any part of that phase. Older configs cannot carry the list: kind passes it as a
+ * flag, and init runs its own kubelet-finalize as kind's does.
+ */
+export function planInit(kubeadmConf: string, kubeProxyMode: string): InitPlan {
+  const skipped = initConfigurationSkipPhases(kubeadmConf)
+  if (!skipped) {
+    const kindSkips = kubeProxyMode === 'none' ? 'preflight,addon/kube-proxy' : 'preflight'
+    return { args: [...KIND_INIT_ARGS, `--skip-phases=${kindSkips}`], finalizeAlongside: false }
+  }
+  if (skipped.some(phase => phase === KUBELET_FINALIZE || phase.startsWith(`${KUBELET_FINALIZE}/`))) {
+    return { args: KIND_INIT_ARGS, finalizeAlongside: false }
+  }
+  return { args: [...KIND_INIT_ARGS, `--skip-phases=${[...skipped, KUBELET_FINALIZE].join(',')}`], finalizeAlongside: true }
+}
+
+/**
+ * kubeadm init's line saying the kubelet has started the control plane's static pods: the first
+ * component found healthy (kubeadm 1.31+ checks each one), or, from older kubeadm, all of them at once.
+ * The config upload, which needs the API server, stands in when neither line comes.
+ */
+const CONTROL_PLANE_STARTED = /^\[control-plane-check\] \S+ is healthy|^\[apiclient\] All control plane components are healthy|^\[upload-config\]/
+
+/** A line observer for kubeadm init's stdout: true once, when finalizeKubelet can run. */
+export function controlPlaneStartedWatcher(): (line: string) => boolean {
+  return firstLineWatcher(CONTROL_PLANE_STARTED)
+}
+
+/** kubeadm's kubelet-finalize phase, on its own; its transcript joins init's in the log directory. */
+export async function finalizeKubelet(docker: DockerPort, node: string, transcriptSink?: TranscriptSink): Promise<void> {
+  await kubeadm(docker, node, ['init', 'phase', KUBELET_FINALIZE, 'all', `--config=${KUBEADM_CONF}`, '--v=6'], `kubeadm-init-${KUBELET_FINALIZE}`, undefined, transcriptSink)
+}
