@@ -5,6 +5,9 @@ import { initConfigurationSkipPhases, kubeadmJoinArgs } from '../../../src/clust
 import { controlPlaneStartedWatcher, planInit } from '../../../src/cluster/kubelet-finalize.js'
 import { kubeadmConfigForNode } from '../../../src/kubeadm/render.js'
 import { makeCluster, type ClusterSpec } from '../kubeadm/scenarios.js'
+import { INIT_V1_34, firings as firingsOf, initLine } from './kubeadm-output.js'
+
+const firings = (lines: string[]): string[] => firingsOf(controlPlaneStartedWatcher, lines)
 
 const KIND_INIT = ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6']
 
@@ -62,40 +65,20 @@ describe('kubeadmJoinArgs', () => {
   })
 })
 
-/** The lines the watcher fires at, over one run of kubeadm init's stdout. */
-function firings(lines: string[]): string[] {
-  const watcher = controlPlaneStartedWatcher()
-  return lines.filter(line => watcher(line))
-}
-
-// kubeadm v1.34.4's stdout for init, as captured from a node of ours.
-const INIT_V1_34 = [
-  '[kubelet-start] Starting the kubelet',
-  '[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "/etc/kubernetes/manifests"',
-  '[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s',
-  '[kubelet-check] The kubelet is healthy after 1.002639936s',
-  '[control-plane-check] Waiting for healthy control plane components. This can take up to 4m0s',
-  '[control-plane-check] Checking kube-apiserver at https://172.24.0.3:6443/livez',
-  '[control-plane-check] Checking kube-controller-manager at https://127.0.0.1:10257/healthz',
-  '[control-plane-check] kube-controller-manager is healthy after 1.75032709s',
-  '[control-plane-check] kube-scheduler is healthy after 4.914231975s',
-  '[control-plane-check] kube-apiserver is healthy after 8.003880408s',
-  '[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace'
-]
-
 describe('controlPlaneStartedWatcher', () => {
   it('fires once, at the first control-plane component kubeadm 1.34 finds healthy', () => {
-    expect(firings(INIT_V1_34)).toEqual(['[control-plane-check] kube-controller-manager is healthy after 1.75032709s'])
+    expect(firings(INIT_V1_34)).toEqual([initLine('[control-plane-check] kube-controller-manager is healthy')])
   })
 
   it('does not fire while the kubelet itself is still being checked', () => {
-    expect(firings(INIT_V1_34.slice(0, 7))).toEqual([])
+    expect(firings(INIT_V1_34.slice(0, INIT_V1_34.indexOf(initLine('[control-plane-check] kube-controller-manager is healthy'))))).toEqual([])
   })
 
   it("fires at older kubeadm's line for all components, else at the config upload", () => {
-    expect(firings(['[apiclient] All control plane components are healthy after 6.503125 seconds', INIT_V1_34[10]!])).toEqual([
+    expect(firings(['[apiclient] All control plane components are healthy after 6.503125 seconds', initLine('[upload-config]')])).toEqual([
       '[apiclient] All control plane components are healthy after 6.503125 seconds'
     ])
-    expect(firings([...INIT_V1_34.slice(0, 7), INIT_V1_34[10]!])).toEqual([INIT_V1_34[10]])
+    const withoutHealthLines = INIT_V1_34.filter(line => !/ is healthy after /.test(line) || line.startsWith('[kubelet-check]'))
+    expect(firings(withoutHealthLines)).toEqual([initLine('[upload-config]')])
   })
 })
