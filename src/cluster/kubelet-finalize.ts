@@ -11,7 +11,7 @@
 import type { DockerPort } from '../docker/port.js'
 import { firstLineWatcher, initConfigurationSkipPhases, kubeadm, KUBEADM_CONF, type TranscriptSink } from './kubeadm-commands.js'
 
-export const KUBELET_FINALIZE = 'kubelet-finalize'
+const KUBELET_FINALIZE = 'kubelet-finalize'
 
 /** How kubeadm init is run on the bootstrap node. */
 export interface InitPlan {
@@ -43,8 +43,9 @@ export function planInit(kubeadmConf: string, kubeProxyMode: string): InitPlan {
 
 /**
  * kubeadm init's line saying the kubelet has started the control plane's static pods: the first
- * component found healthy (kubeadm 1.31+ checks each one), or, from older kubeadm, all of them at once.
- * The config upload, which needs the API server, stands in when neither line comes.
+ * component found healthy (kubeadm 1.34 checks each one), or, from older kubeadm, all of them at once.
+ * The config upload, which needs the API server, stands in when neither line comes (then the kubelet is
+ * restarted about when kubeadm's own phase would have restarted it).
  */
 const CONTROL_PLANE_STARTED = /^\[control-plane-check\] \S+ is healthy|^\[apiclient\] All control plane components are healthy|^\[upload-config\]/
 
