@@ -18,7 +18,7 @@ import {
 import { ensureImage, type ImageResolution, type ImageSource } from './images.js'
 import { kindKubeconfig, type KubeconfigDoc } from './kubeconfig.js'
 import { ensureNetwork, proxyEnvironment } from './network.js'
-import { readFile, run } from './node-exec.js'
+import { readFile } from './node-exec.js'
 import { Phases, type Reporter } from './phases.js'
 import { waitForReadiness } from './readiness.js'
 import { configureLoadBalancer, nodeKubernetesVersion, patchContainerd, writeKubeadmConfig } from './node-config.js'
@@ -27,6 +27,7 @@ import { joinNodes } from './joins.js'
 import { apiServerHealthyWatcher, kubeadmInit } from './kubeadm-commands.js'
 import { controlPlaneStartedWatcher, finalizeKubelet, planInit } from './kubelet-finalize.js'
 import { settleAll, signal } from './settle.js'
+import { untaintSingleNode } from './single-node.js'
 import { imagesToUnpack, partitionForInit, unpackImages } from './unpack-images.js'
 import { nodeSnapshotter } from './load-images.js'
 import { kubeletStartedWatcher, restartKubeletAfterPodCgroupRace } from './kubelet-assist.js'
@@ -119,15 +120,6 @@ async function waitForBoot(docker: DockerPort, container: PlannedContainer): Pro
         `(no log line matching ${SYSTEMD_READY}); its last output:\n${log}`
     )
   }
-}
-
-/** kind's single-container cluster: workloads may run on the control plane (kind-spec §5.4). */
-async function untaintSingleNode(docker: DockerPort, node: string): Promise<void> {
-  const kubectl = ['kubectl', '--kubeconfig=/etc/kubernetes/admin.conf']
-  await Promise.all([
-    run(docker, node, [...kubectl, 'taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-']),
-    run(docker, node, [...kubectl, 'label', 'nodes', '--all', 'node.kubernetes.io/exclude-from-external-load-balancers-'])
-  ])
 }
 
 interface Prepared {
@@ -328,7 +320,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     )
     const addons = initDone.then(() =>
       Promise.all([
-        nodes.length === 1 ? untaintSingleNode(docker, bootstrap.name) : Promise.resolve(),
+        nodes.length === 1 ? bootstrapUp.then(up => untaintSingleNode(docker, bootstrap.name, up.version)) : Promise.resolve(),
         cluster.networking.disableDefaultCNI
           ? Promise.resolve()
           : phases.timed('Installing CNI', () => installDefaultCni(docker, bootstrap.name, cluster)),
