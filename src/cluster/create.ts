@@ -24,8 +24,8 @@ import { waitForReadiness } from './readiness.js'
 import { configureLoadBalancer, nodeKubernetesVersion, patchContainerd, writeKubeadmConfig } from './node-config.js'
 import { installDefaultCni, installDefaultStorage } from './addons.js'
 import { joinNodes } from './joins.js'
-import { apiServerHealthyWatcher, kubeadmInit } from './kubeadm-commands.js'
-import { controlPlaneStartedWatcher, finalizeKubelet, planInit } from './kubelet-finalize.js'
+import { apiServerHealthyWatcher } from './kubeadm-commands.js'
+import { initWithKubeletFinalize } from './kubelet-finalize.js'
 import { settleAll, signal } from './settle.js'
 import { untaintSingleNode } from './single-node.js'
 import { imagesToUnpack, partitionForInit, unpackImages } from './unpack-images.js'
@@ -275,30 +275,23 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     const initStarts = Promise.all([bootstrapUp, loadBalancerUp])
     const initDone = (async () => {
       const [{ kubeadmConf }] = await initStarts
-      const init = planInit(kubeadmConf, cluster.networking.kubeProxyMode)
       const apiServerHealthy = apiServerHealthyWatcher()
       const kubeletStarted = kubeletStartedWatcher()
-      const controlPlaneStarted = controlPlaneStartedWatcher()
-      let finalized: Promise<void> | undefined
-      const finalize = (): Promise<void> =>
-        (finalized ??= phases.timed('Finalizing the kubelet (kubeadm kubelet-finalize)', () =>
-          finalizeKubelet(docker, bootstrap.name, written => background.push(written))
-        ))
       const onLine = (line: string): void => {
         if (apiServerHealthy(line)) apiServerUp.resolve()
         if (kubeletStarted(line)) background.push(assistKubelet(bootstrap.name))
-        // Awaited below, after init; until then a failure must not count as unhandled.
-        if (init.finalizeAlongside && controlPlaneStarted(line)) finalize().catch(() => undefined)
       }
-      await phases.timed('Starting control-plane (kubeadm init)', async () => {
-        const initRun = kubeadmInit(docker, bootstrap.name, init.args, onLine, written => background.push(written))
-        // If init fails, its error is the one to report, whatever became of the phase run alongside it.
-        await initRun.catch(async (error: unknown) => {
-          await finalized?.catch(() => undefined)
-          throw error
+      await phases.timed('Starting control-plane (kubeadm init)', () =>
+        initWithKubeletFinalize({
+          docker,
+          phases,
+          node: bootstrap.name,
+          kubeadmConf,
+          kubeProxyMode: cluster.networking.kubeProxyMode,
+          onLine,
+          transcriptSink: written => background.push(written)
         })
-        if (init.finalizeAlongside) await finalize()
-      })
+      )
     })()
     initDone.then(apiServerUp.resolve, apiServerUp.reject)
     const apiServerWork = Promise.all([apiServerUp.promise, bootstrapUp]).then(([, up]) =>

@@ -136,7 +136,9 @@ export async function kubeadmJoin(docker: DockerPort, node: string, kubeadmConf:
 
 /** Whether a kubeadm config skips a phase that writeConfigAndPrepareInit or prepareJoinPhases would run. */
 export function skipsCertificatePhases(kubeadmConf: string): boolean {
-  return /^\s*skipPhases:(\n\s*- .*)*\n\s*- (certs|kubeconfig|control-plane-prepare)\b/m.test(kubeadmConf)
+  return kubeadmDocuments(kubeadmConf).some(
+    doc => Array.isArray(doc.skipPhases) && doc.skipPhases.some(phase => /^(certs|kubeconfig|control-plane-prepare)\b/.test(String(phase)))
+  )
 }
 
 /**

@@ -9,7 +9,8 @@
 // early enough that it is well past 10 s old when CoreDNS arrives; kubelet.conf and the kubelet's
 // certificate files come out as kubeadm's own phase writes them, because it is kubeadm's own phase.
 import type { DockerPort } from '../docker/port.js'
-import { firstLineWatcher, initConfigurationSkipPhases, kubeadm, KUBEADM_CONF, type TranscriptSink } from './kubeadm-commands.js'
+import { firstLineWatcher, initConfigurationSkipPhases, kubeadm, kubeadmInit, KUBEADM_CONF, type TranscriptSink } from './kubeadm-commands.js'
+import type { Phases } from './phases.js'
 
 const KUBELET_FINALIZE = 'kubelet-finalize'
 
@@ -55,6 +56,42 @@ export function controlPlaneStartedWatcher(): (line: string) => boolean {
 }
 
 /** kubeadm's kubelet-finalize phase, on its own; its transcript joins init's in the log directory. */
-export async function finalizeKubelet(docker: DockerPort, node: string, transcriptSink?: TranscriptSink): Promise<void> {
+async function finalizeKubelet(docker: DockerPort, node: string, transcriptSink?: TranscriptSink): Promise<void> {
   await kubeadm(docker, node, ['init', 'phase', KUBELET_FINALIZE, 'all', `--config=${KUBEADM_CONF}`, '--v=6'], `kubeadm-init-${KUBELET_FINALIZE}`, undefined, transcriptSink)
+}
+
+export interface InitOptions {
+  docker: DockerPort
+  phases: Phases
+  node: string
+  /** The node's kubeadm.conf as written, which planInit reads. */
+  kubeadmConf: string
+  kubeProxyMode: string
+  /** Each line of init's stdout. */
+  onLine: (line: string) => void
+  /** Takes the transcript writes, which nothing waits for (see TranscriptSink). */
+  transcriptSink: TranscriptSink
+}
+
+/**
+ * kubeadm init as planInit says, with kubelet-finalize run alongside once the control plane has started
+ * (or after init, if no line said so); done when both are. If init fails, its error is the one reported.
+ */
+export async function initWithKubeletFinalize(options: InitOptions): Promise<void> {
+  const { docker, phases, node, transcriptSink } = options
+  const init = planInit(options.kubeadmConf, options.kubeProxyMode)
+  const controlPlaneStarted = controlPlaneStartedWatcher()
+  let finalized: Promise<void> | undefined
+  const finalize = (): Promise<void> =>
+    (finalized ??= phases.timed('Finalizing the kubelet (kubeadm kubelet-finalize)', () => finalizeKubelet(docker, node, transcriptSink)))
+  const onLine = (line: string): void => {
+    options.onLine(line)
+    // Awaited below, after init; until then a failure must not count as unhandled.
+    if (init.finalizeAlongside && controlPlaneStarted(line)) finalize().catch(() => undefined)
+  }
+  await kubeadmInit(docker, node, init.args, onLine, transcriptSink).catch(async (error: unknown) => {
+    await finalized?.catch(() => undefined)
+    throw error
+  })
+  if (init.finalizeAlongside) await finalize()
 }
