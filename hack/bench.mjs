@@ -3,11 +3,11 @@
 // "Ready" means the same for both: every node Ready and CoreDNS available.
 //   node hack/bench.mjs [--runs 3] [--topologies 1cp,1cp2w,3cp2w]
 import { execFile } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { newRunner, runMain, runPost } from './runner.mjs'
+import { disposeRunner, newRunner, runMain, runPost } from './runner.mjs'
 
 const sh = promisify(execFile)
 const args = process.argv.slice(2)
@@ -53,12 +53,15 @@ async function runAction(name, topology) {
   if (main.exitCode !== 0) {
     // The post step runs after a failed main step too, as on a runner: nothing is left for the next run.
     await runPost(runner, main.step)
+    disposeRunner(runner)
     throw new Error(`action failed (exit code ${main.exitCode}):\n${main.log.slice(-4000)}`)
   }
   const phases = Object.fromEntries((JSON.parse(main.state['kind-action'] ?? '{}').timings ?? []).map(t => [t.phase, t.seconds]))
   const delStart = performance.now()
   await runPost(runner, main.step)
-  return { ready, delete: seconds(delStart), phases }
+  const deleted = seconds(delStart)
+  disposeRunner(runner)
+  return { ready, delete: deleted, phases }
 }
 
 async function runKind(name, topology) {
@@ -72,7 +75,9 @@ async function runKind(name, topology) {
   const ready = seconds(start)
   const delStart = performance.now()
   await sh(KIND, ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfig])
-  return { ready, delete: seconds(delStart) }
+  const deleted = seconds(delStart)
+  rmSync(dir, { recursive: true, force: true })
+  return { ready, delete: deleted }
 }
 
 const results = {}

@@ -13,7 +13,7 @@ hack/docker-up.sh
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 [[ -f dist/main/index.js ]] || npm run build
 KEEP=$keep node --input-type=module - "${args[@]}" <<'JS'
-import { newRunner, runMain, runPost } from './hack/runner.mjs'
+import { disposeRunner, newRunner, runMain, runPost } from './hack/runner.mjs'
 const inputs = Object.fromEntries(process.argv.slice(2).map(a => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]))
 const runner = newRunner()
 // A person running this wants the cluster in their own kubeconfig.
@@ -26,6 +26,7 @@ if (process.env.KEEP === 'true') {
 } else {
   const post = await runPost(runner, main.step, { echo: true })
   console.log(`\n== post step exit code ${post.exitCode}`)
+  disposeRunner(runner)
 }
 process.exit(main.exitCode)
 JS

@@ -2,7 +2,7 @@
 // GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STATE / GITHUB_PATH files, then dist/post/index.js with STATE_*
 // taken from the saved state. Used by `hack/run-action.sh` and by the e2e tests.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -55,6 +55,15 @@ export function newRunner(base = mkdtempSync(join(tmpdir(), 'kind-action-runner-
   const summary = join(base, 'summary.md')
   writeFileSync(summary, '')
   return { base, summary, env: {}, home: join(base, 'home') }
+}
+
+/**
+ * Removes the runner's workspace (its tool cache holds a ~60 MB kubectl per job): a hosted runner throws
+ * it away after the job, and a bench of many runs would otherwise fill the disk, which slows every later
+ * cluster's volume copy long before it fails.
+ */
+export function disposeRunner(runner) {
+  rmSync(runner.base, { recursive: true, force: true })
 }
 
 function stepEnv(runner, files, inputs, extra) {

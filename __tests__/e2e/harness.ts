@@ -5,6 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import YAML from 'yaml'
+import { afterAll } from 'vitest'
 // @ts-expect-error plain ESM JavaScript shared with hack/run-action.sh
 import * as runnerModule from '../../hack/runner.mjs'
 
@@ -24,12 +25,26 @@ export interface MainResult {
 }
 const runner = runnerModule as {
   newRunner(): Runner
+  disposeRunner(r: Runner): void
   runMain(r: Runner, inputs: Record<string, string>, o?: { echo?: boolean }): Promise<MainResult>
   runPost(r: Runner, step: unknown, o?: { echo?: boolean }): Promise<{ exitCode: number; log: string }>
   jobEnv(r: Runner): Record<string, string>
   runStep(r: Runner, script: string, inputs: Record<string, string>, o?: { echo?: boolean }): Promise<{ exitCode: number; log: string; outputs: Record<string, string> }>
 }
-export const { newRunner, runMain, runPost, jobEnv, runStep } = runner
+export const { runMain, runPost, jobEnv, runStep } = runner
+
+const runners: Runner[] = []
+/** A runner workspace, removed when the test file is done (each holds a ~60 MB kubectl). */
+export function newRunner(): Runner {
+  const created = runner.newRunner()
+  runners.push(created)
+  return created
+}
+// A file-level hook of every test file that imports this module (each file gets its own copy), run
+// after the files' own afterAll hooks, which run the post steps.
+afterAll(() => {
+  for (const r of runners.splice(0)) runner.disposeRunner(r)
+})
 
 /** Every file below dir, as paths relative to it. */
 export function filesBelow(dir: string): string[] {
