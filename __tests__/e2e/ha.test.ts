@@ -1,6 +1,7 @@
 // Three control planes and two workers behind the load balancer, from an inline config; the API keeps
 // answering through the load balancer when a control-plane container stops.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CONTROLLER_ACCOUNTS } from '../../src/cluster/controller-accounts.js'
 import {
   ECHO,
   NODE_IMAGE,
@@ -59,6 +60,12 @@ describe('HA cluster through the built action', () => {
     expect(role.trim()).toBe('external-load-balancer')
     const lbPort = await docker(['port', `${CLUSTER}-external-load-balancer`, '6443/tcp'])
     expect(main.outputs.api_server).toBe(`https://${lbPort.trim().split('\n')[0]}`)
+  })
+
+  it("made the controller manager's service accounts through the load balancer, and kube-system holds them", async () => {
+    expect(main.log).toMatch(/^Made the controller manager's service accounts ahead of it in [\d.]+ s: \d+ created, \d+ already there$/m)
+    const names = (await kubectl(runner, ['get', 'serviceaccounts', '-n', 'kube-system', '-o', 'name'])).split('\n')
+    expect(names).toEqual(expect.arrayContaining(CONTROLLER_ACCOUNTS.map(n => `serviceaccount/${n}`)))
   })
 
   it('every node is Ready and the worker carries its config label', async () => {

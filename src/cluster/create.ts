@@ -24,10 +24,11 @@ import { waitForReadiness } from './readiness.js'
 import { configureLoadBalancer, nodeKubernetesVersion, patchContainerd, writeKubeadmConfig } from './node-config.js'
 import { installDefaultCni, installDefaultStorage } from './addons.js'
 import { joinNodes } from './joins.js'
-import { apiServerHealthyWatcher } from './kubeadm-commands.js'
-import { initWithKubeletFinalize } from './kubelet-finalize.js'
+import { adminConfUsableWatcher, apiServerHealthyWatcher } from './kubeadm-commands.js'
+import { controlPlaneStartedWatcher, initWithKubeletFinalize } from './kubelet-finalize.js'
 import { settleAll, signal } from './settle.js'
 import { untaintSingleNode } from './single-node.js'
+import { makeControllerAccountsAhead } from './controller-accounts.js'
 import { imagesToUnpack, partitionForInit, unpackImages } from './unpack-images.js'
 import { nodeSnapshotter } from './load-images.js'
 import { kubeletStartedWatcher, restartKubeletAfterPodCgroupRace } from './kubelet-assist.js'
@@ -216,6 +217,16 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     return configuredNode as Awaited<typeof configured>
   }
 
+  /** Where the host reaches the API server: the load balancer's published port, or the lone control plane's. */
+  let endpointOnHost: Promise<{ apiServer: string }> | undefined
+  const apiServerOnHost = (): Promise<{ apiServer: string }> =>
+    (endpointOnHost ??= (async () => {
+      const endpointContainer = ha ? loadBalancerName(cluster.name) : bootstrap.name
+      const info = await docker.inspectContainer(endpointContainer)
+      if (!info) throw new Error(`container ${endpointContainer} disappeared`)
+      return { apiServer: hostEndpoint(info.ports) }
+    })())
+
   let afterControlPlane: Promise<ControlPlaneFacts> | undefined
   /** Work nothing waits for, which must still be over when creation is (it never rejects). */
   const background: Promise<void>[] = []
@@ -241,6 +252,9 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     // Once init's API server answers, init only writes a few objects and the controller manager waits out
     // its first leader-election retry: the CPU has room to unpack what the nodes run after init.
     const apiServerUp = signal()
+    const initOver = signal()
+    const controlPlaneStarted = signal()
+    const adminReady = signal()
     // The others start once the bootstrap node is up, so that its creation is not slowed down.
     const othersUp = new Map(
       others.map(node => [node.name, bootstrapUp.then(() => phases.timed(`Booting ${node.name}`, () => bringUp(node)))])
@@ -274,12 +288,28 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     // whatever is not unpacked by then it unpacks itself (measured: waiting cost 1.5-2.7 s).
     const initStarts = Promise.all([bootstrapUp, loadBalancerUp])
     const initDone = (async () => {
-      const [{ kubeadmConf }] = await initStarts
+      const [{ kubeadmConf, version }] = await initStarts
       const apiServerHealthy = apiServerHealthyWatcher()
+      const staticPodsRunning = controlPlaneStartedWatcher()
+      const adminConfUsable = adminConfUsableWatcher()
       const kubeletStarted = kubeletStartedWatcher()
       const onLine = (line: string): void => {
         if (apiServerHealthy(line)) apiServerUp.resolve()
-        if (kubeletStarted(line)) background.push(assistKubelet(bootstrap.name))
+        if (staticPodsRunning(line)) controlPlaneStarted.resolve()
+        if (adminConfUsable(line)) adminReady.resolve()
+        if (kubeletStarted(line)) {
+          background.push(assistKubelet(bootstrap.name))
+          background.push(
+            makeControllerAccountsAhead({
+              docker,
+              node: bootstrap.name,
+              kubeadmConf,
+              kubernetesVersion: version,
+              apiServer: () => apiServerOnHost().then(endpoint => endpoint.apiServer),
+              stop: initOver.promise
+            }).then(line => options.reporter.info(line))
+          )
+        }
       }
       await phases.timed('Starting control-plane (kubeadm init)', () =>
         initWithKubeletFinalize({
@@ -294,14 +324,21 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
       )
     })()
     initDone.then(apiServerUp.resolve, apiServerUp.reject)
+    apiServerUp.promise.then(controlPlaneStarted.resolve, controlPlaneStarted.reject)
+    initDone.then(adminReady.resolve, adminReady.reject)
+    initDone.then(initOver.resolve, initOver.resolve)
     const apiServerWork = Promise.all([apiServerUp.promise, bootstrapUp]).then(([, up]) =>
       options.onceApiServerAnswers
         ? phases.timed('Installing kubectl', () => options.onceApiServerAnswers!(bootstrap.name, up.version))
         : undefined
     )
+    controlPlaneStarted.promise.then(
+      () => unpackImagesAhead(bootstrap, bootstrapImages.forNode),
+      () => undefined
+    )
     apiServerUp.promise.then(
       () => {
-        unpackImagesAhead(bootstrap, bootstrapImages.afterInit)
+        unpackImagesAhead(bootstrap, bootstrapImages.forAddons)
         for (const worker of workers) {
           othersUp.get(worker.name)!.then(
             () => unpackImagesAhead(worker, imagesToUnpack(worker.role, false)),
@@ -311,15 +348,20 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
       },
       () => undefined
     )
-    const addons = initDone.then(() =>
-      Promise.all([
-        nodes.length === 1 ? bootstrapUp.then(up => untaintSingleNode(docker, bootstrap.name, up.version)) : Promise.resolve(),
-        cluster.networking.disableDefaultCNI
-          ? Promise.resolve()
-          : phases.timed('Installing CNI', () => installDefaultCni(docker, bootstrap.name, cluster)),
-        phases.timed('Installing StorageClass', () => installDefaultStorage(docker, bootstrap.name))
-      ])
-    )
+    // kind installs its addons after init; here they go in while init creates its own (see
+    // adminConfUsableWatcher), which puts kindnet's DaemonSet in place before the controller manager
+    // starts its controllers. The taints come off after init, which puts one of them on.
+    const addons = Promise.all([
+      nodes.length === 1 ? initDone.then(() => bootstrapUp).then(up => untaintSingleNode(docker, bootstrap.name, up.version)) : Promise.resolve(),
+      adminReady.promise.then(() =>
+        Promise.all([
+          cluster.networking.disableDefaultCNI
+            ? Promise.resolve()
+            : phases.timed('Installing CNI', () => installDefaultCni(docker, bootstrap.name, cluster)),
+          phases.timed('Installing StorageClass', () => installDefaultStorage(docker, bootstrap.name))
+        ])
+      )
+    ])
     const joins = initDone.then(() =>
       joinNodes({
         docker,
@@ -334,11 +376,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     )
     const controlPlane = Promise.all([initDone, loadBalancerUp]).then(() =>
       phases.timed('Reading kubeconfig', async () => {
-        const endpointContainer = ha ? loadBalancerName(cluster.name) : bootstrap.name
-        const info = await docker.inspectContainer(endpointContainer)
-        if (!info) throw new Error(`container ${endpointContainer} disappeared`)
-        const admin = await readFile(docker, bootstrap.name, '/etc/kubernetes/admin.conf')
-        const apiServer = hostEndpoint(info.ports)
+        const [{ apiServer }, admin] = await Promise.all([apiServerOnHost(), readFile(docker, bootstrap.name, '/etc/kubernetes/admin.conf')])
         return { kubeconfig: kindKubeconfig(admin, cluster.name, apiServer), apiServer }
       })
     )

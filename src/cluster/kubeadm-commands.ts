@@ -70,6 +70,17 @@ export async function kubeadm(
  */
 const API_SERVER_HEALTHY = /^\[control-plane-check\] kube-apiserver is healthy|^\[apiclient\] All control plane components are healthy|^\[upload-config\]/
 
+/**
+ * kubeadm init's line saying it marks the node as a control plane: the configuration upload before it
+ * has used admin.conf, and so made the kubeadm:cluster-admins binding that admin.conf relies on (1.29+).
+ * From here on kind's own commands with admin.conf (the CNI and storage manifests) work.
+ */
+const ADMIN_CONF_USABLE = /^\[mark-control-plane\]/
+
+export function adminConfUsableWatcher(): (line: string) => boolean {
+  return firstLineWatcher(ADMIN_CONF_USABLE)
+}
+
 /** A line observer for kubeadm's stdout: true once, at the first line matching the pattern. */
 export function firstLineWatcher(pattern: RegExp): (line: string) => boolean {
   let fired = false

@@ -29,10 +29,19 @@ describe('imagesToUnpack', () => {
 })
 
 describe('partitionForInit', () => {
-  it('keeps what kubeadm init runs for during init and leaves the rest for after it, in order', () => {
+  it("splits a lone control plane's images into init's, the node's DaemonSets' and the addons', in order", () => {
     expect(partitionForInit(imagesToUnpack('control-plane', true))).toEqual({
       forInit: ['pause', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
-      afterInit: ['kindnetd', 'kube-proxy', 'coredns', 'local-path-provisioner']
+      forNode: ['kindnetd', 'kube-proxy'],
+      forAddons: ['coredns', 'local-path-provisioner']
+    })
+  })
+
+  it('leaves no addons to a bootstrap node that has workers to run them', () => {
+    expect(partitionForInit(imagesToUnpack('control-plane', false))).toEqual({
+      forInit: ['pause', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
+      forNode: ['kindnetd', 'kube-proxy'],
+      forAddons: []
     })
   })
 })

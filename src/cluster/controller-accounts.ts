@@ -1,0 +1,187 @@
+// The controller manager's own service accounts, made for it while it waits for its leader lease.
+//
+// kube-controller-manager runs each controller with a service account of its own (kubeadm sets
+// --use-service-account-credentials). Before starting a controller it gets that account, and when it is
+// missing (always, on a new cluster) it checks the namespace and creates the account: three requests a
+// controller, through one client limited to 20 requests a second (burst 30). Its informers start only
+// after every controller has, so on a new cluster no pod is created for about 5 s after it becomes
+// leader (measured here: lease to the daemon-set controller's caches synced, 5.2 s). Accounts that are
+// already there cost it one request each (1.7-2.5 s measured). The accounts it would create carry
+// nothing but their name and namespace (no labels, annotations or managed fields), so the same objects
+// made a few seconds earlier by the cluster's administrator leave the cluster as kind's would be.
+//
+// Only accounts the controller manager certainly creates are made: those of controllers that are on by
+// default and behind no feature gate, in every minor version read (1.31-1.36, cmd/kube-controller-manager
+// /app), plus the two kubeadm turns on; not when a config changes which controllers run or what they run
+// as. Anything else is left to the controller manager, as is everything when this does not work.
+import { parseAllDocuments } from 'yaml'
+import type { DockerPort } from '../docker/port.js'
+import { Version } from '../kubeadm/version.js'
+import { KubeApi } from './kube-api.js'
+import { parseKubeconfig } from './kubeconfig.js'
+import { readFile } from './node-exec.js'
+
+const SUPER_ADMIN_CONF = '/etc/kubernetes/super-admin.conf'
+
+/** Read from each minor's cmd/kube-controller-manager/app: the ClientOrDie/Client names of ungated, on-by-default controllers. */
+const VERIFIED_MINORS = { first: 31, last: 36 }
+
+export const CONTROLLER_ACCOUNTS = [
+  'attachdetach-controller',
+  'certificate-controller',
+  'clusterrole-aggregation-controller',
+  'cronjob-controller',
+  'daemon-set-controller',
+  'deployment-controller',
+  'disruption-controller',
+  'endpoint-controller',
+  'endpointslice-controller',
+  'endpointslicemirroring-controller',
+  'ephemeral-volume-controller',
+  'expand-controller',
+  'generic-garbage-collector',
+  'horizontal-pod-autoscaler',
+  'job-controller',
+  'legacy-service-account-token-cleaner',
+  'namespace-controller',
+  'node-controller',
+  'persistent-volume-binder',
+  'pod-garbage-collector',
+  'pv-protection-controller',
+  'pvc-protection-controller',
+  'replicaset-controller',
+  'replication-controller',
+  'resourcequota-controller',
+  'root-ca-cert-publisher',
+  'service-account-controller',
+  'statefulset-controller',
+  'ttl-after-finished-controller',
+  'ttl-controller',
+  // Disabled by default; kubeadm's --controllers=*,bootstrapsigner,tokencleaner turns them on.
+  'bootstrap-signer',
+  'token-cleaner'
+]
+
+/** Controller-manager flags that change which controllers run or which credentials they use. */
+const FLAGS_THAT_CHANGE_THE_ACCOUNTS = ['controllers', 'use-service-account-credentials']
+
+export type ControllerAccountsPlan = { names: string[] } | { skip: string }
+
+type Doc = Record<string, unknown>
+
+/** extraArgs' names: a map in kubeadm v1beta3, a list of {name, value} in v1beta4. */
+function extraArgNames(extraArgs: unknown): string[] {
+  if (Array.isArray(extraArgs)) return extraArgs.map(arg => String((arg as Doc | null)?.name ?? ''))
+  if (extraArgs && typeof extraArgs === 'object') return Object.keys(extraArgs)
+  return []
+}
+
+/** Which accounts to make ahead of the controller manager, from the node's version and kubeadm.conf as written. */
+export function planControllerAccounts(kubeadmConf: string, kubernetesVersion: string): ControllerAccountsPlan {
+  let version: Version
+  try {
+    version = Version.parseGeneric(kubernetesVersion)
+  } catch {
+    return { skip: `its Kubernetes version "${kubernetesVersion}" could not be read` }
+  }
+  if (version.major !== 1 || version.minor < VERIFIED_MINORS.first || version.minor > VERIFIED_MINORS.last) {
+    return { skip: `they are known for Kubernetes 1.${VERIFIED_MINORS.first}-1.${VERIFIED_MINORS.last}, not ${kubernetesVersion}` }
+  }
+  const docs = parseAllDocuments(kubeadmConf)
+    .map(doc => doc.toJS() as unknown)
+    .filter((doc): doc is Doc => typeof doc === 'object' && doc !== null)
+  const controllerManager = docs.find(doc => doc.kind === 'ClusterConfiguration')?.controllerManager as Doc | undefined
+  const changed = extraArgNames(controllerManager?.extraArgs).filter(name => FLAGS_THAT_CHANGE_THE_ACCOUNTS.includes(name))
+  if (changed.length) return { skip: `the config sets the controller manager's ${changed.map(n => `--${n}`).join(' and ')}` }
+  if (docs.some(doc => doc.patches !== undefined && doc.patches !== null)) {
+    return { skip: "the config gives kubeadm a patches directory, which may change the controller manager's flags" }
+  }
+  return { names: CONTROLLER_ACCOUNTS }
+}
+
+const ACCOUNTS_PATH = '/api/v1/namespaces/kube-system/serviceaccounts'
+
+function account(name: string): object {
+  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'kube-system' } }
+}
+
+/** 201 made it, 409 someone (the controller manager) was first: either way it is there. */
+const isThere = (status: number): boolean => status === 201 || status === 409
+/** Not up yet: no connection, starting (5xx), kube-system not made yet (404), or shedding load (429). */
+const notYet = (status: number): boolean => status === 404 || status === 429 || status >= 500
+
+export interface AccountsMade {
+  created: number
+  existing: number
+}
+
+export interface CreateAccountsOptions {
+  /** Settles when waiting no longer makes sense (kubeadm init is over, or failed). */
+  stop: Promise<unknown>
+  pollMs?: number
+}
+
+/**
+ * Makes the accounts once the API server takes requests: one is tried until it answers, then the rest at
+ * once. Resolves with what was done, or undefined when stop settled before the API server answered.
+ */
+export async function createControllerAccounts(
+  api: Pick<KubeApi, 'request'>,
+  names: string[],
+  options: CreateAccountsOptions
+): Promise<AccountsMade | undefined> {
+  let stopped = false
+  options.stop.then(
+    () => (stopped = true),
+    () => (stopped = true)
+  )
+  const post = (name: string): Promise<number> => api.request('POST', ACCOUNTS_PATH, account(name), 2_000).then(r => r.status, () => 0)
+  const [first, ...rest] = names
+  if (first === undefined) return { created: 0, existing: 0 }
+  let status = await post(first)
+  while (!isThere(status)) {
+    if (status !== 0 && !notYet(status)) throw new Error(`the API server answered ${status} to creating service account ${first}`)
+    if (stopped) return undefined
+    await new Promise(resolve => setTimeout(resolve, options.pollMs ?? 250))
+    status = await post(first)
+  }
+  const statuses = [status, ...(await Promise.all(rest.map(post)))]
+  const failed = names.filter((_, i) => !isThere(statuses[i]))
+  if (failed.length) throw new Error(`the API server did not take service accounts ${failed.join(', ')} (${statuses.filter(s => !isThere(s)).join(', ')})`)
+  return { created: statuses.filter(s => s === 201).length, existing: statuses.filter(s => s === 409).length }
+}
+
+export interface AheadOptions {
+  docker: DockerPort
+  /** The bootstrap control plane, where kubeadm wrote super-admin.conf. */
+  node: string
+  kubeadmConf: string
+  kubernetesVersion: string
+  /** https://host:port where the host reaches the API server. */
+  apiServer: () => Promise<string>
+  stop: Promise<unknown>
+}
+
+/**
+ * Plans, then makes the accounts with super-admin.conf (system:masters: the cluster-admins binding that
+ * admin.conf relies on is made by kubeadm only after the API server is healthy, which is too late).
+ * Returns one line for the log. Never rejects: the controller manager makes whatever is missing.
+ */
+export async function makeControllerAccountsAhead(options: AheadOptions): Promise<string> {
+  const plan = planControllerAccounts(options.kubeadmConf, options.kubernetesVersion)
+  if ('skip' in plan) return `The controller manager makes its service accounts itself: ${plan.skip}`
+  const start = performance.now()
+  let api: KubeApi | undefined
+  try {
+    const kubeconfig = parseKubeconfig(await readFile(options.docker, options.node, SUPER_ADMIN_CONF), SUPER_ADMIN_CONF)
+    api = new KubeApi(await options.apiServer(), kubeconfig, SUPER_ADMIN_CONF)
+    const made = await createControllerAccounts(api, plan.names, { stop: options.stop })
+    if (!made) return 'The controller manager makes its service accounts itself: the API server did not answer before kubeadm init was over'
+    const seconds = ((performance.now() - start) / 1000).toFixed(1)
+    return `Made the controller manager's service accounts ahead of it in ${seconds} s: ${made.created} created, ${made.existing} already there`
+  } catch (error) {
+    return `Making the controller manager's service accounts ahead of it did not work; it makes them itself: ${String(error)}`
+  } finally {
+    api?.close()
+  }
+}
