@@ -265,6 +265,8 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     // Nothing waits for it: it only beats the kubelets to it.
     const snapshotters = new Map<string, Promise<string>>()
     const unpackImagesAhead = (node: PlannedNode, names: string[]): void => {
+      // (An exec that lists the node's images to unpack none would only take CPU.)
+      if (names.length === 0) return
       const start = performance.now()
       if (!snapshotters.has(node.name)) snapshotters.set(node.name, nodeSnapshotter(docker, node.name))
       background.push(
