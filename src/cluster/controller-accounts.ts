@@ -14,10 +14,10 @@
 // default and behind no feature gate, in every minor version read (1.31-1.36, cmd/kube-controller-manager
 // /app), plus the two kubeadm turns on; not when a config changes which controllers run or what they run
 // as. Anything else is left to the controller manager, as is everything when this does not work.
-import { parseAllDocuments } from 'yaml'
 import type { DockerPort } from '../docker/port.js'
 import { Version } from '../kubeadm/version.js'
 import { KubeApi } from './kube-api.js'
+import { kubeadmDocuments } from './kubeadm-commands.js'
 import { parseKubeconfig } from './kubeconfig.js'
 import { readFile } from './node-exec.js'
 
@@ -87,9 +87,7 @@ export function planControllerAccounts(kubeadmConf: string, kubernetesVersion: s
   if (version.major !== 1 || version.minor < VERIFIED_MINORS.first || version.minor > VERIFIED_MINORS.last) {
     return { skip: `they are known for Kubernetes 1.${VERIFIED_MINORS.first}-1.${VERIFIED_MINORS.last}, not ${kubernetesVersion}` }
   }
-  const docs = parseAllDocuments(kubeadmConf)
-    .map(doc => doc.toJS() as unknown)
-    .filter((doc): doc is Doc => typeof doc === 'object' && doc !== null)
+  const docs = kubeadmDocuments(kubeadmConf)
   const controllerManager = docs.find(doc => doc.kind === 'ClusterConfiguration')?.controllerManager as Doc | undefined
   const changed = extraArgNames(controllerManager?.extraArgs).filter(name => FLAGS_THAT_CHANGE_THE_ACCOUNTS.includes(name))
   if (changed.length) return { skip: `the config sets the controller manager's ${changed.map(n => `--${n}`).join(' and ')}` }

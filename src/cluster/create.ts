@@ -218,13 +218,13 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
   }
 
   /** Where the host reaches the API server: the load balancer's published port, or the lone control plane's. */
-  let endpointOnHost: Promise<{ apiServer: string }> | undefined
-  const apiServerOnHost = (): Promise<{ apiServer: string }> =>
+  let endpointOnHost: Promise<string> | undefined
+  const apiServerOnHost = (): Promise<string> =>
     (endpointOnHost ??= (async () => {
       const endpointContainer = ha ? loadBalancerName(cluster.name) : bootstrap.name
       const info = await docker.inspectContainer(endpointContainer)
       if (!info) throw new Error(`container ${endpointContainer} disappeared`)
-      return { apiServer: hostEndpoint(info.ports) }
+      return hostEndpoint(info.ports)
     })())
 
   let afterControlPlane: Promise<ControlPlaneFacts> | undefined
@@ -250,7 +250,8 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         })
       : Promise.resolve()
     // Once init's API server answers, init only writes a few objects and the controller manager waits out
-    // its first leader-election retry: the CPU has room to unpack what the nodes run after init.
+    // its first leader-election retry: the CPU has room to unpack what the nodes run after init (on a
+    // lone control plane its DaemonSets' images go earlier, once the static pods run; see below).
     const apiServerUp = signal()
     const initOver = signal()
     const controlPlaneStarted = signal()
@@ -307,7 +308,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
               node: bootstrap.name,
               kubeadmConf,
               kubernetesVersion: version,
-              apiServer: () => apiServerOnHost().then(endpoint => endpoint.apiServer),
+              apiServer: apiServerOnHost,
               stop: initOver.promise
             }).then(line => options.reporter.info(line))
           )
@@ -382,7 +383,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     )
     const controlPlane = Promise.all([initDone, loadBalancerUp]).then(() =>
       phases.timed('Reading kubeconfig', async () => {
-        const [{ apiServer }, admin] = await Promise.all([apiServerOnHost(), readFile(docker, bootstrap.name, '/etc/kubernetes/admin.conf')])
+        const [apiServer, admin] = await Promise.all([apiServerOnHost(), readFile(docker, bootstrap.name, '/etc/kubernetes/admin.conf')])
         return { kubeconfig: kindKubeconfig(admin, cluster.name, apiServer), apiServer }
       })
     )

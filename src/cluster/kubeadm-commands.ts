@@ -107,13 +107,15 @@ export async function kubeadmInit(
   await kubeadm(docker, node, args, 'kubeadm-init', onLine, transcriptSink)
 }
 
-interface KubeadmDocument {
+export interface KubeadmDocument {
   apiVersion?: unknown
   kind?: unknown
   skipPhases?: unknown
+  [field: string]: unknown
 }
 
-function kubeadmDocuments(kubeadmConf: string): KubeadmDocument[] {
+/** The YAML documents of a rendered (and patched) kubeadm.conf, as plain objects. */
+export function kubeadmDocuments(kubeadmConf: string): KubeadmDocument[] {
   return parseAllDocuments(kubeadmConf)
     .map(doc => doc.toJS() as unknown)
     .filter((value): value is KubeadmDocument => typeof value === 'object' && value !== null)

@@ -4,13 +4,10 @@
 import { describe, expect, it } from 'vitest'
 import { CONTROLLER_ACCOUNTS, createControllerAccounts, planControllerAccounts } from '../../../src/cluster/controller-accounts.js'
 import { KubeApi, type ApiResponse } from '../../../src/cluster/kube-api.js'
-import { kubeadmConfigForNode } from '../../../src/kubeadm/render.js'
-import { makeCluster, type ClusterSpec } from '../kubeadm/scenarios.js'
+import type { ClusterSpec } from '../kubeadm/scenarios.js'
+import { renderedKubeadmConf } from './kubeadm-output.js'
 
-function kubeadmConf(version: string, spec: ClusterSpec = {}): string {
-  const cluster = makeCluster(spec)
-  return kubeadmConfigForNode(cluster, cluster.nodes[0]!, 'kind-control-plane', { ipv4: '172.18.0.2', ipv6: '' }, version, 'kind-control-plane:6443')
-}
+const kubeadmConf = renderedKubeadmConf
 
 const patch = (text: string): ClusterSpec => ({ kubeadmConfigPatches: [text] })
 

@@ -1,4 +1,7 @@
-// kubeadm's stdout, as the line watchers see it, and a helper to run a watcher over it.
+// kubeadm's stdout, as the line watchers see it, and a helper to run a watcher over it; and the
+// kubeadm.conf our renderer writes, which decides how kubeadm is run.
+import { kubeadmConfigForNode } from '../../../src/kubeadm/render.js'
+import { makeCluster, type ClusterSpec } from '../kubeadm/scenarios.js'
 
 /** kubeadm v1.34.4's stdout for kind's `kubeadm init` (certificates made ahead), captured from a node of ours. */
 export const INIT_V1_34 = [
@@ -32,4 +35,10 @@ export function initLine(start: string): string {
 export function firings(newWatcher: () => (line: string) => boolean, lines: string[]): string[] {
   const watcher = newWatcher()
   return lines.filter(line => watcher(line))
+}
+
+/** kubeadm.conf as our renderer writes it for a node of a scenario cluster (the text the node gets). */
+export function renderedKubeadmConf(version: string, spec: ClusterSpec = {}, nodeIndex = 0): string {
+  const cluster = makeCluster(spec)
+  return kubeadmConfigForNode(cluster, cluster.nodes[nodeIndex]!, 'kind-control-plane', { ipv4: '172.18.0.2', ipv6: '' }, version, 'kind-control-plane:6443')
 }

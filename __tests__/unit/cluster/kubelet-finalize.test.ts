@@ -3,19 +3,13 @@
 import { describe, expect, it } from 'vitest'
 import { initConfigurationSkipPhases, kubeadmJoinArgs } from '../../../src/cluster/kubeadm-commands.js'
 import { controlPlaneStartedWatcher, planInit } from '../../../src/cluster/kubelet-finalize.js'
-import { kubeadmConfigForNode } from '../../../src/kubeadm/render.js'
-import { makeCluster, type ClusterSpec } from '../kubeadm/scenarios.js'
-import { INIT_V1_34, firings as firingsOf, initLine } from './kubeadm-output.js'
+import { INIT_V1_34, firings as firingsOf, initLine, renderedKubeadmConf } from './kubeadm-output.js'
 
 const firings = (lines: string[]): string[] => firingsOf(controlPlaneStartedWatcher, lines)
 
 const KIND_INIT = ['init', '--config=/kind/kubeadm.conf', '--skip-token-print', '--v=6']
 
-function kubeadmConf(version: string, spec: ClusterSpec = {}, nodeIndex = 0): string {
-  const cluster = makeCluster(spec)
-  const node = cluster.nodes[nodeIndex]!
-  return kubeadmConfigForNode(cluster, node, 'kind-control-plane', { ipv4: '172.18.0.2', ipv6: '' }, version, 'kind-control-plane:6443')
-}
+const kubeadmConf = renderedKubeadmConf
 
 describe('planInit', () => {
   it.each(['v1.23.0', 'v1.34.4', 'v1.36.0'])(
