@@ -250,8 +250,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         })
       : Promise.resolve()
     // Once init's API server answers, init only writes a few objects and the controller manager waits out
-    // its first leader-election retry: the CPU has room to unpack what the nodes run after init (on a
-    // lone control plane its DaemonSets' images go earlier, once the static pods run; see below).
+    // its first leader-election retry: the CPU has room for the addons' images and for copying kubectl.
     const apiServerUp = signal()
     const initOver = signal()
     const controlPlaneStarted = signal()
@@ -261,9 +260,8 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
       others.map(node => [node.name, bootstrapUp.then(() => phases.timed(`Booting ${node.name}`, () => bringUp(node)))])
     )
     // Unpacking images ahead (unpack-images.ts), each node when its kubelet is about to need them: on the
-    // bootstrap node what init runs as soon as it has booted; on it and the workers the rest once init's
-    // API server answers (and the worker is up); on other control planes as they get ready to join.
-    // Nothing waits for it: it only beats the kubelets to it.
+    // bootstrap node in three waves (see partitionForInit); on each worker as soon as it is up; on other
+    // control planes as they get ready to join. Nothing waits for it: it only beats the kubelets to it.
     const snapshotters = new Map<string, Promise<string>>()
     const unpackImagesAhead = (node: PlannedNode, names: string[]): void => {
       // (An exec that lists the node's images to unpack none would only take CPU.)
@@ -281,7 +279,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         )
       )
     }
-    const bootstrapImages = partitionForInit(imagesToUnpack(bootstrap.role, nodes.length === 1))
+    const bootstrapImages = partitionForInit(imagesToUnpack(bootstrap.role, true))
     // (bootstrapUp too: if the container cannot even be created, there is no boot to wait for.)
     Promise.race([bootstrapBooted.promise, bootstrapUp]).then(
       () => unpackImagesAhead(bootstrap, bootstrapImages.forInit),
@@ -335,32 +333,34 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         ? phases.timed('Installing kubectl', () => options.onceApiServerAnswers!(bootstrap.name, up.version))
         : undefined
     )
-    // Measured on a lone control plane only: with nodes booting and joining alongside, unpacking early
-    // and the addons during init made creation slower (1 control plane + 2 workers: 35 s before, 43 s),
-    // so there they keep their later moments.
-    const lone = nodes.length === 1
-    ;(lone ? controlPlaneStarted : apiServerUp).promise.then(
+    controlPlaneStarted.promise.then(
       () => unpackImagesAhead(bootstrap, bootstrapImages.forNode),
       () => undefined
     )
     apiServerUp.promise.then(
-      () => {
-        unpackImagesAhead(bootstrap, bootstrapImages.forAddons)
-        for (const worker of workers) {
-          othersUp.get(worker.name)!.then(
-            () => unpackImagesAhead(worker, imagesToUnpack(worker.role, false)),
-            () => undefined
-          )
-        }
-      },
+      () => unpackImagesAhead(bootstrap, bootstrapImages.forAddons),
       () => undefined
     )
-    // kind installs its addons after init; on a lone control plane they go in while init creates its own
-    // (see adminConfUsableWatcher), which puts kindnet's DaemonSet in place before the controller
-    // manager starts its controllers. The taints come off after init, which puts one of them on.
+    // A worker's images are unpacked as soon as it is up, while init runs: they are what its join waits
+    // on at the end (the kindnet pod), and the CPU they take from init is given back by an earlier finish
+    // (1 control plane + 2 workers, 5 interleaved runs each: 35.9 s median when they waited for the API
+    // server, 32.6 s).
+    for (const worker of workers) {
+      othersUp.get(worker.name)!.then(
+        () => unpackImagesAhead(worker, imagesToUnpack(worker.role, false)),
+        () => undefined
+      )
+    }
+    // kind installs its addons after init; they go in while init creates its own objects (see
+    // adminConfUsableWatcher), which puts kindnet's DaemonSet in place before the controller manager
+    // starts its controllers. The bootstrap node is then Ready before any other node has registered,
+    // so CoreDNS lands on it, whose kubelet is old enough not to delay its readiness probe (see
+    // kubelet-finalize.ts); on a worker just joined it waited a random 0-10 s. A lone control plane's
+    // taints come off after init, which puts one of them on.
+    const lone = nodes.length === 1
     const addons = Promise.all([
       lone ? initDone.then(() => bootstrapUp).then(up => untaintSingleNode(docker, bootstrap.name, up.version)) : Promise.resolve(),
-      (lone ? adminReady.promise : initDone).then(() =>
+      adminReady.promise.then(() =>
         Promise.all([
           cluster.networking.disableDefaultCNI
             ? Promise.resolve()

@@ -18,7 +18,7 @@ export interface JoinPlan {
   workers: PlannedNode[]
   /** Resolves once the node's container is up and configured; resolves with its kubeadm.conf. */
   nodeUp(node: PlannedNode): Promise<string>
-  /** Starts unpacking a control plane's images (nobody waits for it); workers' are started at init. */
+  /** Starts unpacking a control plane's images (nobody waits for it); workers' start as soon as they are up. */
   unpackAhead(node: PlannedNode): void
 }
 

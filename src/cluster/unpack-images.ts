@@ -11,18 +11,18 @@ const KUBEADM_INIT_IMAGES = ['pause', 'etcd', 'kube-apiserver', 'kube-controller
 /** kindnetd before kube-proxy: a node is Ready once its CNI is up, whatever kube-proxy does. */
 const EVERY_NODE_IMAGES = ['pause', 'kindnetd', 'kube-proxy']
 /**
- * Deployments of kind's addons. Only a lone control plane is sure to run them: with workers, CoreDNS's two
- * replicas and the provisioner land on some workers only, and unpacking them everywhere would take CPU
- * from the nodes still joining.
+ * Deployments of kind's addons: CoreDNS and the provisioner tolerate the control-plane taint, and the
+ * bootstrap node is Ready before any other node has registered (its CNI goes in during init), so the
+ * scheduler has no other node for them. Other nodes do not get them: it would only take their CPU.
  */
 const ADDON_IMAGES = ['coredns', 'local-path-provisioner']
 
 /** Image names (the last path element, without tag or digest) in the order this node needs them. */
-export function imagesToUnpack(role: 'control-plane' | 'worker', onlyNode: boolean): string[] {
+export function imagesToUnpack(role: 'control-plane' | 'worker', bootstrap: boolean): string[] {
   const names = [
     ...(role === 'control-plane' ? KUBEADM_INIT_IMAGES : []),
     ...EVERY_NODE_IMAGES,
-    ...(onlyNode ? ADDON_IMAGES : [])
+    ...(bootstrap ? ADDON_IMAGES : [])
   ]
   return [...new Set(names)]
 }

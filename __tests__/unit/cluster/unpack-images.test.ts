@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { imagesToUnpack, partitionForInit } from '../../../src/cluster/unpack-images.js'
 
 describe('imagesToUnpack', () => {
-  it('a lone control plane runs everything: the static pods first, then CNI, then the addons, each once', () => {
+  it('the bootstrap control plane runs everything: the static pods first, then CNI, then the addons, each once', () => {
     expect(imagesToUnpack('control-plane', true)).toEqual([
       'pause',
       'etcd',
@@ -16,7 +16,7 @@ describe('imagesToUnpack', () => {
     ])
   })
 
-  it('a tainted control plane does not unpack the addons that only run on workers', () => {
+  it('a joining control plane does not unpack the addons, which land on the bootstrap node (Ready first)', () => {
     const images = imagesToUnpack('control-plane', false)
     expect(images).toContain('etcd')
     expect(images).not.toContain('coredns')
@@ -29,19 +29,11 @@ describe('imagesToUnpack', () => {
 })
 
 describe('partitionForInit', () => {
-  it("splits a lone control plane's images into init's, the node's DaemonSets' and the addons', in order", () => {
+  it("splits the bootstrap node's images into init's, the node's DaemonSets' and the addons', in order", () => {
     expect(partitionForInit(imagesToUnpack('control-plane', true))).toEqual({
       forInit: ['pause', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
       forNode: ['kindnetd', 'kube-proxy'],
       forAddons: ['coredns', 'local-path-provisioner']
-    })
-  })
-
-  it('leaves no addons to a bootstrap node that has workers to run them', () => {
-    expect(partitionForInit(imagesToUnpack('control-plane', false))).toEqual({
-      forInit: ['pause', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
-      forNode: ['kindnetd', 'kube-proxy'],
-      forAddons: []
     })
   })
 })
