@@ -68,6 +68,14 @@ describe('HA cluster through the built action', () => {
     expect(names).toEqual(expect.arrayContaining(CONTROLLER_ACCOUNTS.map(n => `serviceaccount/${n}`)))
   })
 
+  it("lists every control plane's static pods as soon as the step ends", async () => {
+    const pods = await kubectl(runner, ['get', 'pods', '-n', 'kube-system', '-l', 'tier=control-plane', '-o', 'jsonpath={.items[*].metadata.name}'])
+    const expected = ['control-plane', 'control-plane2', 'control-plane3'].flatMap(node =>
+      ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map(c => `${c}-${CLUSTER}-${node}`)
+    )
+    expect(pods.split(' ').sort()).toEqual(expected.sort())
+  })
+
   it('every node is Ready and the worker carries its config label', async () => {
     const ready = await kubectl(runner, ['get', 'nodes', '-o', 'jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}'])
     expect(ready.split(' ')).toEqual(['True', 'True', 'True', 'True', 'True'])

@@ -106,6 +106,22 @@ describe('single-node cluster through the built action', () => {
     expect(kubeconfigContexts(main.outputs.kubeconfig)).toContain(`kind-${CLUSTER}`)
   })
 
+  it("lists the control plane's static pods as soon as the step ends: the kubelet was restarted after it had registered its node", async () => {
+    // Right after the step, before any other test gives the kubelet time for its one-minute resync.
+    const pods = await kubectl(runner, ['get', 'pods', '-n', 'kube-system', '-l', 'tier=control-plane', '-o', 'jsonpath={.items[*].metadata.name}'])
+    const node = `${CLUSTER}-control-plane`
+    expect(pods.split(' ').sort()).toEqual(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map(c => `${c}-${node}`))
+    // A kubelet restarted before its node existed makes a mirror pod only on a later event: the
+    // restart (kubelet-finalize's) comes after the first kubelet's "Successfully registered node".
+    const journal = await docker(['exec', node, 'journalctl', '-u', 'kubelet', '-o', 'cat', '--no-pager'])
+    const lines = journal.split('\n')
+    const firstRegistered = lines.findIndex(line => line.includes('Successfully registered node'))
+    const starts = lines.flatMap((line, index) => (line.includes('Started kubelet.service') ? [index] : []))
+    const lastStart = starts.at(-1) ?? -1
+    expect(firstRegistered).toBeGreaterThanOrEqual(0)
+    expect(lastStart).toBeGreaterThan(firstRegistered)
+  })
+
   it('puts a kubectl on PATH that sees the node Ready', async () => {
     const status = await kubectl(runner, ['get', 'nodes', '-o', 'jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}'])
     expect(status).toBe('True')

@@ -10,6 +10,7 @@
 // certificate files come out as kubeadm's own phase writes them, because it is kubeadm's own phase.
 import type { DockerPort } from '../docker/port.js'
 import { firstLineWatcher, initConfigurationSkipPhases, kubeadm, kubeadmInit, KUBEADM_CONF, type TranscriptSink } from './kubeadm-commands.js'
+import { run } from './node-exec.js'
 import type { Phases } from './phases.js'
 
 const KUBELET_FINALIZE = 'kubelet-finalize'
@@ -55,8 +56,23 @@ export function controlPlaneStartedWatcher(): (line: string) => boolean {
   return firstLineWatcher(CONTROL_PLANE_STARTED)
 }
 
+/**
+ * The kubelet makes a static pod's mirror pod (what `kubectl get pods` shows) only when it syncs that pod
+ * and already knows its own Node, and it syncs a running pod again only on an event (a probe result, a
+ * container's state) or a minute later. Restarted before it had registered its node, the kubelet's first
+ * syncs found none, and a static pod whose probes had passed by then got its mirror pod a minute or more
+ * later: a control plane joining meanwhile found no etcd pod and failed in kubeadm's check-etcd (one HA
+ * creation in three here; another took a minute longer). So the restart waits for the kubelet's
+ * "Successfully registered node" line, up to REGISTRATION_WAIT_SECONDS (then it goes ahead, as before):
+ * restarted after it, the kubelet knows its node at once, and its new probes' first results make the
+ * mirror pods. One journal reader that stops at the line, rather than a poll that rereads the journal.
+ */
+const REGISTRATION_WAIT_SECONDS = 30
+const WAIT_FOR_NODE_REGISTRATION = `timeout ${REGISTRATION_WAIT_SECONDS} sh -c "journalctl -u kubelet -f -n all -o cat | grep -q -m1 'Successfully registered node'" || true`
+
 /** kubeadm's kubelet-finalize phase, on its own; its transcript joins init's in the log directory. */
 async function finalizeKubelet(docker: DockerPort, node: string, transcriptSink?: TranscriptSink): Promise<void> {
+  await run(docker, node, ['sh', '-c', WAIT_FOR_NODE_REGISTRATION])
   await kubeadm(docker, node, ['init', 'phase', KUBELET_FINALIZE, 'all', `--config=${KUBEADM_CONF}`, '--v=6'], `kubeadm-init-${KUBELET_FINALIZE}`, undefined, transcriptSink)
 }
 
