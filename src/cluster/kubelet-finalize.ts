@@ -5,9 +5,11 @@
 // probe worker's first run by a random part of that period (kubelet prober worker.go, against probe
 // storms after a restart). CoreDNS is scheduled a few seconds after init, as soon as the node is Ready,
 // so its readiness probe (every 10 s) started 0-10 s late in every creation, kind's as much as ours.
-// The same phase, run as soon as the kubelet has started the control plane's static pods, restarts it
-// early enough that it is well past 10 s old when CoreDNS arrives; kubelet.conf and the kubelet's
-// certificate files come out as kubeadm's own phase writes them, because it is kubeadm's own phase.
+// The same phase, run as soon as the kubelet has started the control plane's static pods and registered
+// its node (see WAIT_FOR_NODE_REGISTRATION), restarts it early enough that it is usually past 10 s old
+// when CoreDNS arrives (not always on a lone control plane: measured waits after creation 4-10 s);
+// kubelet.conf and the kubelet's certificate files come out as kubeadm's own phase writes them,
+// because it is kubeadm's own phase.
 import type { DockerPort } from '../docker/port.js'
 import { firstLineWatcher, initConfigurationSkipPhases, kubeadm, kubeadmInit, KUBEADM_CONF, type TranscriptSink } from './kubeadm-commands.js'
 import { run } from './node-exec.js'

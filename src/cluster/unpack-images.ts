@@ -12,7 +12,7 @@ const KUBEADM_INIT_IMAGES = ['pause', 'etcd', 'kube-apiserver', 'kube-controller
 const EVERY_NODE_IMAGES = ['pause', 'kindnetd', 'kube-proxy']
 /**
  * Deployments of kind's addons: CoreDNS and the provisioner tolerate the control-plane taint, and the
- * bootstrap node is Ready before any other node has registered (its CNI goes in during init), so the
+ * bootstrap node is Ready before any other node (its CNI goes in during init), so in practice the
  * scheduler has no other node for them. Other nodes do not get them: it would only take their CPU.
  */
 const ADDON_IMAGES = ['coredns', 'local-path-provisioner']
