@@ -354,12 +354,11 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     // kind installs its addons after init; they go in while init creates its own objects (see
     // adminConfUsableWatcher), which puts kindnet's DaemonSet in place before the controller manager
     // starts its controllers. The bootstrap node is then Ready before any other node (in every traced
-    // creation with workers), so CoreDNS lands on it, whose kubelet is old enough not to delay its readiness probe (see
-    // kubelet-finalize.ts); on a worker just joined it waited a random 0-10 s. A lone control plane's
-    // taints come off after init, which puts one of them on.
-    const lone = nodes.length === 1
+    // creation with workers), so CoreDNS lands on it, whose kubelet is old enough not to delay its
+    // readiness probe (see kubelet-finalize.ts); on a worker just joined it waited a random 0-10 s. A
+    // lone control plane's taints come off after init, which puts one of them on.
     const addons = Promise.all([
-      lone ? initDone.then(() => bootstrapUp).then(up => untaintSingleNode(docker, bootstrap.name, up.version)) : Promise.resolve(),
+      nodes.length === 1 ? initDone.then(() => bootstrapUp).then(up => untaintSingleNode(docker, bootstrap.name, up.version)) : Promise.resolve(),
       adminReady.promise.then(() =>
         Promise.all([
           cluster.networking.disableDefaultCNI

@@ -24,26 +24,46 @@ export function kubeletStartedWatcher(): (line: string) => boolean {
 const POD_CGROUP_FAILURE = 'failed to ensure that the pod'
 
 /**
- * Follows the unit's current run in the journal for a while; restarts the unit at the first pod whose
- * cgroup could not be made, and says so. Ends quietly without journalctl or without that line.
+ * Follows a unit's journal, for at most the given seconds, until a line holds the text; prints "seen" if
+ * one did. "current" reads only the unit's current run (its InvocationID), "all" every run since boot.
+ * Ends quietly without journalctl.
  */
-const WATCH_SCRIPT = `
-unit=$1 seconds=$2
+const FOLLOW_SCRIPT = `
+unit=$1 seconds=$2 text=$3 runs=$4
 command -v journalctl >/dev/null || exit 0
-id=$(systemctl show --property=InvocationID --value "$unit")
-[ -n "$id" ] || exit 0
-if timeout "$seconds" journalctl --follow --no-tail --output=cat _SYSTEMD_INVOCATION_ID="$id" | grep -q --max-count=1 '${POD_CGROUP_FAILURE}'; then
-  systemctl restart "$unit" && echo restarted
+if [ "$runs" = current ]; then
+  id=$(systemctl show --property=InvocationID --value "$unit")
+  [ -n "$id" ] || exit 0
+  match=_SYSTEMD_INVOCATION_ID=$id
+else
+  match=--unit=$unit
+fi
+if timeout "$seconds" journalctl --follow --no-tail --output=cat "$match" | grep -q --max-count=1 -F -- "$text"; then
+  echo seen
 fi
 exit 0
 `
 
+/** Whether a line holding the text reached the unit's journal within the seconds (see FOLLOW_SCRIPT). */
+export async function journalLineSeen(
+  docker: DockerPort,
+  node: string,
+  unit: string,
+  text: string,
+  seconds: number,
+  runs: 'current' | 'all'
+): Promise<boolean> {
+  const out = await run(docker, node, ['sh', '-c', FOLLOW_SCRIPT, 'follow-journal', unit, String(seconds), text, runs])
+  return out.trim() === 'seen'
+}
+
 /**
  * Watches a kubelet that has just started for a pod it could not make a cgroup for, and restarts it if
  * so; resolves true when it did. The race happens within a second of the kubelet's start, so a few
- * seconds of watching suffice.
+ * seconds of watching its current run suffice.
  */
 export async function restartKubeletAfterPodCgroupRace(docker: DockerPort, node: string, unit = 'kubelet', seconds = 8): Promise<boolean> {
-  const out = await run(docker, node, ['sh', '-c', WATCH_SCRIPT, 'watch-kubelet', unit, String(seconds)])
-  return out.trim() === 'restarted'
+  if (!(await journalLineSeen(docker, node, unit, POD_CGROUP_FAILURE, seconds, 'current'))) return false
+  await run(docker, node, ['systemctl', 'restart', unit])
+  return true
 }

@@ -6,13 +6,13 @@
 // storms after a restart). CoreDNS is scheduled a few seconds after init, as soon as the node is Ready,
 // so its readiness probe (every 10 s) started 0-10 s late in every creation, kind's as much as ours.
 // The same phase, run as soon as the kubelet has started the control plane's static pods and registered
-// its node (see WAIT_FOR_NODE_REGISTRATION), restarts it early enough that it is usually past 10 s old
+// its node (see NODE_REGISTERED), restarts it early enough that it is usually past 10 s old
 // when CoreDNS arrives (not always on a lone control plane: measured waits after creation 4-10 s);
 // kubelet.conf and the kubelet's certificate files come out as kubeadm's own phase writes them,
 // because it is kubeadm's own phase.
 import type { DockerPort } from '../docker/port.js'
 import { firstLineWatcher, initConfigurationSkipPhases, kubeadm, kubeadmInit, KUBEADM_CONF, type TranscriptSink } from './kubeadm-commands.js'
-import { run } from './node-exec.js'
+import { journalLineSeen } from './kubelet-assist.js'
 import type { Phases } from './phases.js'
 
 const KUBELET_FINALIZE = 'kubelet-finalize'
@@ -65,16 +65,16 @@ export function controlPlaneStartedWatcher(): (line: string) => boolean {
  * syncs found none, and a static pod whose probes had passed by then got its mirror pod a minute or more
  * later: a control plane joining meanwhile found no etcd pod and failed in kubeadm's check-etcd (one HA
  * creation in three here; another took a minute longer). So the restart waits for the kubelet's
- * "Successfully registered node" line, up to REGISTRATION_WAIT_SECONDS (then it goes ahead, as before):
- * restarted after it, the kubelet knows its node at once, and its new probes' first results make the
- * mirror pods. One journal reader that stops at the line, rather than a poll that rereads the journal.
+ * "Successfully registered node" line (from any of its runs), up to REGISTRATION_WAIT_SECONDS (then it
+ * goes ahead, as before): restarted after it, the kubelet knows its node at once, and its new probes'
+ * first results make the mirror pods.
  */
 const REGISTRATION_WAIT_SECONDS = 30
-const WAIT_FOR_NODE_REGISTRATION = `timeout ${REGISTRATION_WAIT_SECONDS} sh -c "journalctl -u kubelet -f -n all -o cat | grep -q -m1 'Successfully registered node'" || true`
+const NODE_REGISTERED = 'Successfully registered node'
 
 /** kubeadm's kubelet-finalize phase, on its own; its transcript joins init's in the log directory. */
 async function finalizeKubelet(docker: DockerPort, node: string, transcriptSink?: TranscriptSink): Promise<void> {
-  await run(docker, node, ['sh', '-c', WAIT_FOR_NODE_REGISTRATION])
+  await journalLineSeen(docker, node, 'kubelet', NODE_REGISTERED, REGISTRATION_WAIT_SECONDS, 'all')
   await kubeadm(docker, node, ['init', 'phase', KUBELET_FINALIZE, 'all', `--config=${KUBEADM_CONF}`, '--v=6'], `kubeadm-init-${KUBELET_FINALIZE}`, undefined, transcriptSink)
 }
 
