@@ -45,17 +45,22 @@ interface ApiObject {
   spec?: { template?: { spec?: { containers?: { image: string }[] } }; taints?: { key: string; effect: string }[] }
 }
 
-/** What must match, per object: its identity, labels, annotation keys, who wrote it, and (workloads) images. */
+/**
+ * What must match, per object: its identity, labels, annotation keys, kubectl apply's annotation itself
+ * (the storage manifest's objects: made by kubectl in kind's cluster, by the action in ours), who wrote
+ * it, and (workloads) images.
+ */
 function fingerprint(o: ApiObject, cluster: string): string {
   const strip = (s: string): string => s.split(cluster).join('CLUSTER').replace(/^bootstrap-token-[a-z0-9]{6}$/, 'bootstrap-token-*')
   const labels = Object.entries(o.metadata.labels ?? {})
     .map(([k, v]) => `${k}=${strip(v)}`)
     .sort()
   const annotations = Object.keys(o.metadata.annotations ?? {}).sort()
+  const lastApplied = strip(o.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'] ?? '')
   const writers = [...new Set((o.metadata.managedFields ?? []).map(f => `${f.manager}/${f.operation}${f.subresource ? `/${f.subresource}` : ''}`))].sort()
   const images = (o.spec?.template?.spec?.containers ?? []).map(c => c.image)
   const taints = (o.spec?.taints ?? []).map(t => `${t.key}:${t.effect}`)
-  return JSON.stringify([o.kind, o.metadata.namespace ?? '', strip(o.metadata.name), labels, annotations, writers, images, taints])
+  return JSON.stringify([o.kind, o.metadata.namespace ?? '', strip(o.metadata.name), labels, annotations, lastApplied, writers, images, taints])
 }
 
 async function inventory(env: Record<string, string>, cluster: string, context: string): Promise<string[]> {

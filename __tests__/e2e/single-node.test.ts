@@ -129,6 +129,13 @@ describe('single-node cluster through the built action', () => {
     expect(JSON.parse(client).clientVersion.gitVersion).toBe(main.outputs.kubernetes_version)
   })
 
+  it("made the CNI's and storage's objects through the API server, not with kubectl in the node", async () => {
+    expect(main.log).toMatch(/Installing CNI: [\d.]+ s/)
+    expect(main.log).not.toContain('with kubectl in')
+    const owners = await kubectl(runner, ['get', 'daemonset/kindnet', '-n', 'kube-system', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}'])
+    expect(owners.split(' ')).toContain('kubectl-create')
+  })
+
   it('rolls out a Deployment, binds a PVC through the default StorageClass and resolves a Service through CoreDNS', async () => {
     await kubectl(runner, ['apply', '-f', '-'], WORKLOADS)
     await kubectl(runner, ['rollout', 'status', 'deployment/web', '--timeout=180s'])

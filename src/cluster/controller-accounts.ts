@@ -16,12 +16,8 @@
 // as. Anything else is left to the controller manager, as is everything when this does not work.
 import type { DockerPort } from '../docker/port.js'
 import { Version } from '../kubeadm/version.js'
-import { KubeApi } from './kube-api.js'
+import { notUpYet, superAdminApi, type KubeApi } from './kube-api.js'
 import { kubeadmDocuments } from './kubeadm-commands.js'
-import { parseKubeconfig } from './kubeconfig.js'
-import { readFile } from './node-exec.js'
-
-const SUPER_ADMIN_CONF = '/etc/kubernetes/super-admin.conf'
 
 /** Read from each minor's cmd/kube-controller-manager/app: the ClientOrDie/Client names of ungated, on-by-default controllers. */
 const VERIFIED_MINORS = { first: 31, last: 36 }
@@ -105,8 +101,6 @@ function account(name: string): object {
 
 /** 201 made it, 409 someone (the controller manager) was first: either way it is there. */
 const isThere = (status: number): boolean => status === 201 || status === 409
-/** Not up yet: no connection, starting (5xx), kube-system not made yet (404), or shedding load (429). */
-const notYet = (status: number): boolean => status === 404 || status === 429 || status >= 500
 
 export interface AccountsMade {
   created: number
@@ -138,7 +132,7 @@ export async function createControllerAccounts(
   if (first === undefined) return { created: 0, existing: 0 }
   let status = await post(first)
   while (!isThere(status)) {
-    if (status !== 0 && !notYet(status)) throw new Error(`the API server answered ${status} to creating service account ${first}`)
+    if (!notUpYet(status)) throw new Error(`the API server answered ${status} to creating service account ${first}`)
     if (stopped) return undefined
     await new Promise(resolve => setTimeout(resolve, options.pollMs ?? 250))
     status = await post(first)
@@ -171,8 +165,7 @@ export async function makeControllerAccountsAhead(options: AheadOptions): Promis
   const start = performance.now()
   let api: KubeApi | undefined
   try {
-    const kubeconfig = parseKubeconfig(await readFile(options.docker, options.node, SUPER_ADMIN_CONF), SUPER_ADMIN_CONF)
-    api = new KubeApi(await options.apiServer(), kubeconfig, SUPER_ADMIN_CONF)
+    api = await superAdminApi(options.docker, options.node, await options.apiServer())
     const made = await createControllerAccounts(api, plan.names, { stop: options.stop })
     if (!made) return 'The controller manager makes its service accounts itself: the API server did not answer before kubeadm init was over'
     const seconds = ((performance.now() - start) / 1000).toFixed(1)

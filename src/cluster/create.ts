@@ -22,7 +22,8 @@ import { readFile } from './node-exec.js'
 import { Phases, type Reporter } from './phases.js'
 import { waitForReadiness } from './readiness.js'
 import { configureLoadBalancer, nodeKubernetesVersion, patchContainerd, writeKubeadmConfig } from './node-config.js'
-import { installDefaultCni, installDefaultStorage } from './addons.js'
+import { installDefaultCni, installDefaultStorage, type AddonTarget } from './addons.js'
+import { superAdminApi, type KubeApi } from './kube-api.js'
 import { joinNodes } from './joins.js'
 import { adminConfUsableWatcher, apiServerHealthyWatcher } from './kubeadm-commands.js'
 import { controlPlaneStartedWatcher, initWithKubeletFinalize } from './kubelet-finalize.js'
@@ -351,22 +352,30 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         () => undefined
       )
     }
-    // kind installs its addons after init; they go in while init creates its own objects (see
-    // adminConfUsableWatcher), which puts kindnet's DaemonSet in place before the controller manager
-    // starts its controllers. The bootstrap node is then Ready before any other node (in every traced
-    // creation with workers), so CoreDNS lands on it, whose kubelet is old enough not to delay its
-    // readiness probe (see kubelet-finalize.ts); on a worker just joined it waited a random 0-10 s. A
-    // lone control plane's taints come off after init, which puts one of them on.
+    // kind installs its addons after init; their objects are made as soon as the API server answers
+    // (addons.ts), which puts kindnet's DaemonSet in place before the controller manager starts its
+    // controllers. The bootstrap node is then Ready before any other node (in every traced creation with
+    // workers), so CoreDNS lands on it, whose kubelet is old enough not to delay its readiness probe
+    // (see kubelet-finalize.ts); on a worker just joined it waited a random 0-10 s. A lone control
+    // plane's taints come off after init, which puts one of them on.
+    let addonApi: Promise<KubeApi> | undefined
+    const addonTarget: AddonTarget = {
+      docker,
+      node: bootstrap.name,
+      api: () => (addonApi ??= apiServerOnHost().then(server => superAdminApi(docker, bootstrap.name, server))),
+      adminConfUsable: adminReady.promise,
+      note: line => options.reporter.info(line)
+    }
     const addons = Promise.all([
       nodes.length === 1 ? initDone.then(() => bootstrapUp).then(up => untaintSingleNode(docker, bootstrap.name, up.version)) : Promise.resolve(),
-      adminReady.promise.then(() =>
-        Promise.all([
-          cluster.networking.disableDefaultCNI
-            ? Promise.resolve()
-            : phases.timed('Installing CNI', () => installDefaultCni(docker, bootstrap.name, cluster)),
-          phases.timed('Installing StorageClass', () => installDefaultStorage(docker, bootstrap.name))
-        ])
-      )
+      apiServerUp.promise
+        .then(() =>
+          Promise.all([
+            cluster.networking.disableDefaultCNI ? Promise.resolve() : phases.timed('Installing CNI', () => installDefaultCni(addonTarget, cluster)),
+            phases.timed('Installing StorageClass', () => installDefaultStorage(addonTarget))
+          ])
+        )
+        .finally(() => addonApi?.then(api => api.close(), () => undefined))
     ])
     const joins = initDone.then(() =>
       joinNodes({

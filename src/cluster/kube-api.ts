@@ -2,7 +2,21 @@
 // certificate. Most of our work with the cluster goes through kubectl in the bootstrap node, as kind's
 // does; this is for the moments when starting a kubectl process there would cost more than the work.
 import { Agent, request } from 'node:https'
-import type { KubeconfigDoc } from './kubeconfig.js'
+import type { DockerPort } from '../docker/port.js'
+import { parseKubeconfig, type KubeconfigDoc } from './kubeconfig.js'
+import { readFile } from './node-exec.js'
+
+/**
+ * kubeadm's system:masters kubeconfig (1.29+). admin.conf relies on the kubeadm:cluster-admins binding,
+ * which kubeadm makes only after the API server is healthy, too late for what is done ahead.
+ */
+export const SUPER_ADMIN_CONF = '/etc/kubernetes/super-admin.conf'
+
+/**
+ * An answer meaning the API server is not up yet: no connection (0), starting (5xx), kube-system not made
+ * yet (404), or shedding load (429).
+ */
+export const notUpYet = (status: number): boolean => status === 0 || status === 404 || status === 429 || status >= 500
 
 export interface ApiResponse {
   status: number
@@ -72,4 +86,10 @@ export class KubeApi {
   close(): void {
     this.agent.destroy()
   }
+}
+
+/** A client with super-admin.conf from the bootstrap node; server: where the host reaches the API server. */
+export async function superAdminApi(docker: DockerPort, node: string, server: string): Promise<KubeApi> {
+  const kubeconfig = parseKubeconfig(await readFile(docker, node, SUPER_ADMIN_CONF), SUPER_ADMIN_CONF)
+  return new KubeApi(server, kubeconfig, SUPER_ADMIN_CONF)
 }
