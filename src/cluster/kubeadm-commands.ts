@@ -91,6 +91,18 @@ export function firstLineWatcher(pattern: RegExp): (line: string) => boolean {
   }
 }
 
+/**
+ * kubeadm init's line saying the kubelet has started the control plane's static pods: the first
+ * component found healthy (kubeadm 1.34 checks each one), or, from older kubeadm, all of them at once.
+ * The config upload, which needs the API server, stands in when neither line comes.
+ */
+const CONTROL_PLANE_STARTED = /^\[control-plane-check\] \S+ is healthy|^\[apiclient\] All control plane components are healthy|^\[upload-config\]/
+
+/** A line observer for kubeadm init's stdout: true once, when the control plane's static pods run. */
+export function controlPlaneStartedWatcher(): (line: string) => boolean {
+  return firstLineWatcher(CONTROL_PLANE_STARTED)
+}
+
 /** A line observer for kubeadm init's stdout: true once, at the first line saying the API server answers. */
 export function apiServerHealthyWatcher(): (line: string) => boolean {
   return firstLineWatcher(API_SERVER_HEALTHY)

@@ -5,14 +5,15 @@
 // probe worker's first run by a random part of that period (kubelet prober worker.go, against probe
 // storms after a restart). CoreDNS is scheduled a few seconds after init, as soon as the node is Ready,
 // so its readiness probe (every 10 s) started 0-10 s late in every creation, kind's as much as ours.
-// The same phase, run as soon as the kubelet has started the control plane's static pods and registered
-// its node (see NODE_REGISTERED), restarts it early enough that it is usually past 10 s old
-// when CoreDNS arrives (not always on a lone control plane: measured waits after creation 4-10 s);
-// kubelet.conf and the kubelet's certificate files come out as kubeadm's own phase writes them,
-// because it is kubeadm's own phase.
+// The same phase, run as soon as the kubelet has registered its node and the API server has made its
+// system PriorityClasses (see NODE_REGISTERED), restarts it early enough that it is past 10 s old when
+// CoreDNS arrives on a node that becomes Ready later (the bootstrap node of a cluster with workers; not a
+// lone control plane, whose node is Ready 6-8 s after the restart); kubelet.conf and the kubelet's
+// certificate files come out as kubeadm's own phase writes them, because it is kubeadm's own phase.
 import type { DockerPort } from '../docker/port.js'
-import { firstLineWatcher, initConfigurationSkipPhases, kubeadm, kubeadmInit, KUBEADM_CONF, type TranscriptSink } from './kubeadm-commands.js'
+import { controlPlaneStartedWatcher, initConfigurationSkipPhases, kubeadm, kubeadmInit, KUBEADM_CONF, type TranscriptSink } from './kubeadm-commands.js'
 import { journalLineSeen } from './kubelet-assist.js'
+import { run } from './node-exec.js'
 import type { Phases } from './phases.js'
 
 const KUBELET_FINALIZE = 'kubelet-finalize'
@@ -46,35 +47,40 @@ export function planInit(kubeadmConf: string, kubeProxyMode: string): InitPlan {
 }
 
 /**
- * kubeadm init's line saying the kubelet has started the control plane's static pods: the first
- * component found healthy (kubeadm 1.34 checks each one), or, from older kubeadm, all of them at once.
- * The config upload, which needs the API server, stands in when neither line comes (then the kubelet is
- * restarted about when kubeadm's own phase would have restarted it).
- */
-const CONTROL_PLANE_STARTED = /^\[control-plane-check\] \S+ is healthy|^\[apiclient\] All control plane components are healthy|^\[upload-config\]/
-
-/** A line observer for kubeadm init's stdout: true once, when finalizeKubelet can run. */
-export function controlPlaneStartedWatcher(): (line: string) => boolean {
-  return firstLineWatcher(CONTROL_PLANE_STARTED)
-}
-
-/**
- * The kubelet makes a static pod's mirror pod (what `kubectl get pods` shows) only when it syncs that pod
- * and already knows its own Node, and it syncs a running pod again only on an event (a probe result, a
- * container's state) or a minute later. Restarted before it had registered its node, the kubelet's first
- * syncs found none, and a static pod whose probes had passed by then got its mirror pod a minute or more
- * later: a control plane joining meanwhile found no etcd pod and failed in kubeadm's check-etcd (one HA
- * creation in three here; another took a minute longer). So the restart waits for the kubelet's
- * "Successfully registered node" line (from any of its runs), up to REGISTRATION_WAIT_SECONDS (then it
- * goes ahead, as before): restarted after it, the kubelet knows its node at once, and its new probes'
- * first results make the mirror pods.
+ * The kubelet makes a static pod's mirror pod (what `kubectl get pods` shows) once it knows its own Node
+ * (kubelet.go fastStaticPodsRegistration), and after that only when it syncs the pod, which for a steady
+ * pod means an event (a probe result, a container's state) or a minute later. The attempt fails while the
+ * API server has not yet made its system PriorityClasses (the first kubelet's journal here, 0.1 s after
+ * it registered: "no PriorityClass with name system-node-critical was found" for all four pods).
+ * Restarted before it had registered its node, our kubelet met the same fate: a static pod whose probes
+ * had passed got its mirror pod a minute or more later, and a control plane joining meanwhile found no
+ * etcd pod and failed in kubeadm's check-etcd (one HA creation in three here; another took a minute
+ * longer). So the restart waits for the kubelet's "Successfully registered node" line (from any of its
+ * runs) and for the API server's own line saying those classes exist (in its pod log; 0.6 s after the
+ * registration in a traced creation, where kubeadm's "API server healthy" came 2 s after it), each up to
+ * REGISTRATION_WAIT_SECONDS (then it goes ahead, as before): restarted then, the kubelet knows its node
+ * at once and its mirror pods are made.
  */
 const REGISTRATION_WAIT_SECONDS = 30
 const NODE_REGISTERED = 'Successfully registered node'
+const PRIORITY_CLASSES_MADE = 'all system priority classes are created successfully or already exist'
+
+/** Polls the API server's pod log (the kubelet's /var/log/pods layout) until a line holds the text, or the seconds pass. */
+const API_SERVER_LOG_SCRIPT = `
+text=$1 seconds=$2
+end=$(( $(date +%s) + seconds ))
+until grep -qsF -- "$text" /var/log/pods/kube-system_kube-apiserver-*/kube-apiserver/*.log; do
+  [ "$(date +%s)" -ge "$end" ] && exit 0
+  sleep 0.1
+done
+`
 
 /** kubeadm's kubelet-finalize phase, on its own; its transcript joins init's in the log directory. */
 async function finalizeKubelet(docker: DockerPort, node: string, transcriptSink?: TranscriptSink): Promise<void> {
-  await journalLineSeen(docker, node, 'kubelet', NODE_REGISTERED, REGISTRATION_WAIT_SECONDS, 'all')
+  await Promise.all([
+    journalLineSeen(docker, node, 'kubelet', NODE_REGISTERED, REGISTRATION_WAIT_SECONDS, 'all'),
+    run(docker, node, ['sh', '-c', API_SERVER_LOG_SCRIPT, 'wait-api-server-log', PRIORITY_CLASSES_MADE, String(REGISTRATION_WAIT_SECONDS)])
+  ])
   await kubeadm(docker, node, ['init', 'phase', KUBELET_FINALIZE, 'all', `--config=${KUBEADM_CONF}`, '--v=6'], `kubeadm-init-${KUBELET_FINALIZE}`, undefined, transcriptSink)
 }
 
@@ -92,8 +98,8 @@ export interface InitOptions {
 }
 
 /**
- * kubeadm init as planInit says, with kubelet-finalize run alongside once the control plane has started
- * (or after init, if no line said so); done when both are. If init fails, its error is the one reported.
+ * kubeadm init as planInit says, with kubelet-finalize run alongside once the control plane's static pods
+ * run (or after init, if no line said so); done when both are. If init fails, its error is the one reported.
  */
 export async function initWithKubeletFinalize(options: InitOptions): Promise<void> {
   const { docker, phases, node, transcriptSink } = options

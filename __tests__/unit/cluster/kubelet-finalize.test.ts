@@ -1,8 +1,9 @@
 // How kubeadm init and join are run, from the kubeadm.conf our renderer writes for the node (the same
-// text the nodes get), and the kubeadm line that starts kubelet-finalize alongside init.
+// text the nodes get), and the kubeadm line saying the control plane's static pods run (at which the
+// bootstrap node unpacks its own pods' images).
 import { describe, expect, it } from 'vitest'
-import { initConfigurationSkipPhases, kubeadmJoinArgs } from '../../../src/cluster/kubeadm-commands.js'
-import { controlPlaneStartedWatcher, planInit } from '../../../src/cluster/kubelet-finalize.js'
+import { controlPlaneStartedWatcher, initConfigurationSkipPhases, kubeadmJoinArgs } from '../../../src/cluster/kubeadm-commands.js'
+import { planInit } from '../../../src/cluster/kubelet-finalize.js'
 import { INIT_V1_34, firings as firingsOf, initLine, renderedKubeadmConf } from './kubeadm-output.js'
 
 const firings = (lines: string[]): string[] => firingsOf(controlPlaneStartedWatcher, lines)
