@@ -14,9 +14,8 @@
 // default and behind no feature gate, in every minor version read (1.31-1.36, cmd/kube-controller-manager
 // /app), plus the two kubeadm turns on; not when a config changes which controllers run or what they run
 // as. Anything else is left to the controller manager, as is everything when this does not work.
-import type { DockerPort } from '../docker/port.js'
 import { Version } from '../kubeadm/version.js'
-import { notUpYet, superAdminApi, type KubeApi } from './kube-api.js'
+import { notUpYet, whenUp, type KubeApi } from './kube-api.js'
 import { kubeadmDocuments } from './kubeadm-commands.js'
 
 /** Read from each minor's cmd/kube-controller-manager/app: the ClientOrDie/Client names of ungated, on-by-default controllers. */
@@ -122,21 +121,12 @@ export async function createControllerAccounts(
   names: string[],
   options: CreateAccountsOptions
 ): Promise<AccountsMade | undefined> {
-  let stopped = false
-  options.stop.then(
-    () => (stopped = true),
-    () => (stopped = true)
-  )
   const post = (name: string): Promise<number> => api.request('POST', ACCOUNTS_PATH, account(name), 2_000).then(r => r.status, () => 0)
   const [first, ...rest] = names
   if (first === undefined) return { created: 0, existing: 0 }
-  let status = await post(first)
-  while (!isThere(status)) {
-    if (!notUpYet(status)) throw new Error(`the API server answered ${status} to creating service account ${first}`)
-    if (stopped) return undefined
-    await new Promise(resolve => setTimeout(resolve, options.pollMs ?? 250))
-    status = await post(first)
-  }
+  const { status } = await whenUp(() => post(first).then(status => ({ status })), options.stop, options.pollMs)
+  if (notUpYet(status)) return undefined
+  if (!isThere(status)) throw new Error(`the API server answered ${status} to creating service account ${first}`)
   const statuses = [status, ...(await Promise.all(rest.map(post)))]
   const failed = names.filter((_, i) => !isThere(statuses[i]))
   if (failed.length) throw new Error(`the API server did not take service accounts ${failed.join(', ')} (${statuses.filter(s => !isThere(s)).join(', ')})`)
@@ -144,13 +134,10 @@ export async function createControllerAccounts(
 }
 
 export interface AheadOptions {
-  docker: DockerPort
-  /** The bootstrap control plane, where kubeadm wrote super-admin.conf. */
-  node: string
+  /** A system:masters client (super-admin.conf; the caller closes it); rejects when there is none. */
+  api: () => Promise<Pick<KubeApi, 'request'>>
   kubeadmConf: string
   kubernetesVersion: string
-  /** https://host:port where the host reaches the API server. */
-  apiServer: () => Promise<string>
   stop: Promise<unknown>
 }
 
@@ -163,16 +150,12 @@ export async function makeControllerAccountsAhead(options: AheadOptions): Promis
   const plan = planControllerAccounts(options.kubeadmConf, options.kubernetesVersion)
   if ('skip' in plan) return `The controller manager makes its service accounts itself: ${plan.skip}`
   const start = performance.now()
-  let api: KubeApi | undefined
   try {
-    api = await superAdminApi(options.docker, options.node, await options.apiServer())
-    const made = await createControllerAccounts(api, plan.names, { stop: options.stop })
+    const made = await createControllerAccounts(await options.api(), plan.names, { stop: options.stop })
     if (!made) return 'The controller manager makes its service accounts itself: the API server did not answer before kubeadm init was over'
     const seconds = ((performance.now() - start) / 1000).toFixed(1)
     return `Made the controller manager's service accounts ahead of it in ${seconds} s: ${made.created} created, ${made.existing} already there`
   } catch (error) {
     return `Making the controller manager's service accounts ahead of it did not work; it makes them itself: ${String(error)}`
-  } finally {
-    api?.close()
   }
 }

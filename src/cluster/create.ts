@@ -228,6 +228,11 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
       return hostEndpoint(info.ports)
     })())
 
+  /** One system:masters client from the host, for the objects made ahead of kubeadm (accounts, addons). */
+  let superAdminClient: Promise<KubeApi> | undefined
+  const superAdmin = (): Promise<KubeApi> =>
+    (superAdminClient ??= apiServerOnHost().then(server => superAdminApi(docker, bootstrap.name, server)))
+
   let afterControlPlane: Promise<ControlPlaneFacts> | undefined
   /** Work nothing waits for, which must still be over when creation is (it never rejects). */
   const background: Promise<void>[] = []
@@ -289,6 +294,8 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     // Init does not wait for that: its kubelet starts its static pods a second after init does, and
     // whatever is not unpacked by then it unpacks itself (measured: waiting cost 1.5-2.7 s).
     const initStarts = Promise.all([bootstrapUp, loadBalancerUp])
+    /** The controller accounts' work, once kubeadm has started the kubelet (it never rejects). */
+    let accountsAhead: Promise<void> = Promise.resolve()
     const initDone = (async () => {
       const [{ kubeadmConf, version }] = await initStarts
       const apiServerHealthy = apiServerHealthyWatcher()
@@ -301,16 +308,10 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
         if (adminConfUsable(line)) adminReady.resolve()
         if (kubeletStarted(line)) {
           background.push(assistKubelet(bootstrap.name))
-          background.push(
-            makeControllerAccountsAhead({
-              docker,
-              node: bootstrap.name,
-              kubeadmConf,
-              kubernetesVersion: version,
-              apiServer: apiServerOnHost,
-              stop: initOver.promise
-            }).then(line => options.reporter.info(line))
+          accountsAhead = makeControllerAccountsAhead({ api: superAdmin, kubeadmConf, kubernetesVersion: version, stop: initOver.promise }).then(line =>
+            options.reporter.info(line)
           )
+          background.push(accountsAhead)
         }
       }
       await phases.timed('Starting control-plane (kubeadm init)', () =>
@@ -358,25 +359,27 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     // workers), so CoreDNS lands on it, whose kubelet is old enough not to delay its readiness probe
     // (see kubelet-finalize.ts); on a worker just joined it waited a random 0-10 s. A lone control
     // plane's taints come off after init, which puts one of them on.
-    let addonApi: Promise<KubeApi> | undefined
     const addonTarget: AddonTarget = {
       docker,
       node: bootstrap.name,
-      api: () => (addonApi ??= apiServerOnHost().then(server => superAdminApi(docker, bootstrap.name, server))),
+      api: superAdmin,
       adminConfUsable: adminReady.promise,
       note: line => options.reporter.info(line)
     }
     const addons = Promise.all([
       nodes.length === 1 ? initDone.then(() => bootstrapUp).then(up => untaintSingleNode(docker, bootstrap.name, up.version)) : Promise.resolve(),
-      apiServerUp.promise
-        .then(() =>
-          Promise.all([
-            cluster.networking.disableDefaultCNI ? Promise.resolve() : phases.timed('Installing CNI', () => installDefaultCni(addonTarget, cluster)),
-            phases.timed('Installing StorageClass', () => installDefaultStorage(addonTarget))
-          ])
-        )
-        .finally(() => addonApi?.then(api => api.close(), () => undefined))
+      apiServerUp.promise.then(() =>
+        Promise.all([
+          cluster.networking.disableDefaultCNI ? Promise.resolve() : phases.timed('Installing CNI', () => installDefaultCni(addonTarget, cluster)),
+          phases.timed('Installing StorageClass', () => installDefaultStorage(addonTarget))
+        ])
+      )
     ])
+    // Once init has settled the accounts have started if they ever will; when they and the addons are
+    // done, nothing uses the client any more.
+    void Promise.allSettled([initDone, addons])
+      .then(() => accountsAhead)
+      .then(() => superAdminClient?.then(api => api.close(), () => undefined))
     const joins = initDone.then(() =>
       joinNodes({
         docker,

@@ -18,6 +18,24 @@ export const SUPER_ADMIN_CONF = '/etc/kubernetes/super-admin.conf'
  */
 export const notUpYet = (status: number): boolean => status === 0 || status === 404 || status === 429 || status >= 500
 
+/**
+ * Makes a request until the API server is up (see notUpYet) or stop has settled, whichever is first, and
+ * resolves with the last answer: one still notUpYet means stop came first.
+ */
+export async function whenUp<T extends { status: number }>(attempt: () => Promise<T>, stop: Promise<unknown>, pollMs = 250): Promise<T> {
+  let stopped = false
+  stop.then(
+    () => (stopped = true),
+    () => (stopped = true)
+  )
+  let answer = await attempt()
+  while (notUpYet(answer.status) && !stopped) {
+    await new Promise(resolve => setTimeout(resolve, pollMs))
+    answer = await attempt()
+  }
+  return answer
+}
+
 export interface ApiResponse {
   status: number
   body: string

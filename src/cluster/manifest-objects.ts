@@ -14,7 +14,7 @@ import { goJson } from '../kubeadm/go-json.js'
 import { decodeYAML } from '../kubeadm/goyaml/decode.js'
 import { isJsonObject, type JsonObject, type JsonValue } from '../kubeadm/json.js'
 import { splitYAMLDocuments } from '../kubeadm/kubeyaml.js'
-import { notUpYet, type KubeApi } from './kube-api.js'
+import { notUpYet, whenUp, type KubeApi } from './kube-api.js'
 
 /** How kind hands the manifest to kubectl: `create` for the CNI, `apply` for storage. */
 export type ManifestVerb = 'create' | 'apply'
@@ -167,22 +167,13 @@ export type CreateOutcome = 'created' | 'no answer' | { alreadyThere: string }
  * it); any other refusal throws ManifestObjectError naming the object.
  */
 export async function createManifestObjects(api: Pick<KubeApi, 'request'>, objects: PlannedObject[], options: CreateObjectsOptions): Promise<CreateOutcome> {
-  let gaveUp = false
-  options.giveUp.then(
-    () => (gaveUp = true),
-    () => (gaveUp = true)
-  )
   const post = (object: PlannedObject) =>
     api.request('POST', object.path, object.body, 5_000).then(
       r => r,
       (error: unknown) => ({ status: 0, body: String(error) })
     )
   for (const [index, object] of objects.entries()) {
-    let answer = await post(object)
-    while (index === 0 && notUpYet(answer.status) && !gaveUp) {
-      await new Promise(resolve => setTimeout(resolve, options.pollMs ?? 250))
-      answer = await post(object)
-    }
+    const answer = index === 0 ? await whenUp(() => post(object), options.giveUp, options.pollMs) : await post(object)
     if (answer.status === 201) continue
     if (answer.status === 409) return { alreadyThere: object.label }
     if (index === 0 && notUpYet(answer.status)) return 'no answer'
