@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { disposeRunner, newRunner, runMain, runPost } from './runner.mjs'
+import { disposeRunner, fixtures, newRunner, runMain, runPost } from './runner.mjs'
 
 const sh = promisify(execFile)
 const args = process.argv.slice(2)
@@ -16,8 +16,7 @@ const option = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback
 }
 const RUNS = Number(option('runs', '3'))
-const IMAGE = process.env.KIND_ACTION_E2E_NODE_IMAGE || 'kindest/node:v1.34.4'
-const KIND = process.env.KIND_ACTION_KIND_CLI || '/var/cache/kind-action/kind/v0.31.0/kind'
+const { nodeImage: IMAGE, kindCli: KIND } = fixtures()
 
 const TOPOLOGIES = {
   '1cp': { controlPlanes: 1, workers: 0 },

@@ -35,6 +35,20 @@ export function parseCommandFile(path) {
   return result
 }
 
+/**
+ * The test fixtures' default node image and kind CLI, from hack/images/versions.env (the one place that
+ * pins them); KIND_ACTION_E2E_NODE_IMAGE and KIND_ACTION_KIND_CLI choose others, e.g. another line's image.
+ */
+export function fixtures() {
+  const env = readFileSync(join(repoRoot, 'hack', 'images', 'versions.env'), 'utf8')
+  const pinned = name => env.match(new RegExp(`^${name}=(?:\\$\\{${name}:-)?([^}\\s]+)`, 'm'))?.[1]
+  const cache = process.env.KIND_ACTION_CACHE || '/var/cache/kind-action'
+  return {
+    nodeImage: process.env.KIND_ACTION_E2E_NODE_IMAGE || `kindest/node:${process.env.KUBE_VERSION || pinned('KUBE_VERSION')}`,
+    kindCli: process.env.KIND_ACTION_KIND_CLI || join(cache, 'kind', pinned('KIND_CLI_VERSION'), 'kind')
+  }
+}
+
 let stepCounter = 0
 
 /** Fresh command files for one step; env, PATH and the job summary carry over between steps of a job. */

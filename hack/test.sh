@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: Docker Engine, npm ci, type check, dist check, unit and
 # integration tests, the locally built node image (cached), then e2e on real Kubernetes.
-# Tiers can be chosen: hack/test.sh unit integration e2e (default: all).
+# Tiers can be chosen: hack/test.sh unit integration e2e e2e-versions (default: unit integration e2e, and
+# e2e-versions too when every other Kubernetes line's binaries are already cached, as on a warm CI machine).
+#   e2e           every e2e scenario on the default Kubernetes line (KUBE_VERSION of hack/images/versions.env)
+#   e2e-versions  a cheaper subset (E2E_VERSIONS_FILES) on each of KUBE_VERSIONS_OTHER, building each line
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tiers=("${@:-unit integration e2e}")
+source hack/images/versions.env
+E2E_VERSIONS_FILES=${E2E_VERSIONS_FILES:-"__tests__/e2e/single-node.test.ts __tests__/e2e/kind-parity.test.ts"}
+default_tiers="unit integration e2e"
+warm=true
+for v in $KUBE_VERSIONS_OTHER; do [[ -f $KIND_ACTION_CACHE/kubernetes/$v/.done ]] || warm=false; done
+if $warm; then default_tiers+=" e2e-versions"; fi
+tiers=("${@:-$default_tiers}")
 tiers=(${tiers[*]})
+$warm || [[ " ${tiers[*]} " == *" e2e-versions "* ]] ||
+  echo "note: e2e-versions ($KUBE_VERSIONS_OTHER) is left out until those lines are built: hack/test.sh e2e-versions"
 results=$(mktemp -d)
 step() { echo; echo "==== $* ($(date -u +%H:%M:%S))"; }
 
@@ -22,18 +33,27 @@ if [[ -n $(git status --porcelain -- dist 2>/dev/null) ]]; then
   echo "dist/ is not the bundle of src/ (npm run build changed it):"; git status --porcelain -- dist; exit 1
 fi
 
-run_tier() {
-  step "$1 tests"
-  npx vitest run --project "$1" --reporter=default --reporter=json --outputFile="$results/$1.json"
+run_tier() { # run_tier <project> <result name> [files...]
+  step "$2 tests"
+  npx vitest run --project "$1" --reporter=default --reporter=json --outputFile="$results/$2.json" "${@:3}"
 }
 
 status=0
 for tier in "${tiers[@]}"; do
-  if [[ $tier == e2e ]]; then
-    step "node image and upstream kind CLI (cached)"
-    hack/images/build-all.sh
-  fi
-  run_tier "$tier" || status=1
+  case $tier in
+    e2e)
+      step "node image $KUBE_VERSION and upstream kind CLI $KIND_CLI_VERSION (cached)"
+      hack/images/build-all.sh
+      run_tier e2e e2e || status=1 ;;
+    e2e-versions)
+      for v in $KUBE_VERSIONS_OTHER; do
+        step "node image $v (cached)"
+        hack/images/build-all.sh "$v"
+        # shellcheck disable=SC2086 # a list of files
+        KUBE_VERSION=$v run_tier e2e "e2e-$v" $E2E_VERSIONS_FILES || status=1
+      done ;;
+    *) run_tier "$tier" "$tier" || status=1 ;;
+  esac
 done
 
 # One closing line for all tiers together.

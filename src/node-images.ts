@@ -3,23 +3,25 @@
 // publish them, so a matrix over versions is reproducible.
 
 /** The kind release whose images and behaviour this action follows. */
-export const KIND_RELEASE = 'v0.32.0'
+export const KIND_RELEASE = 'v0.33.0'
 
 /**
- * Node images by Kubernetes version: kind v0.32.0's release list ("Images pre-built for this release"),
- * plus the two older minors of kind v0.31.0's list, which v0.32 no longer builds but still runs.
+ * Node images by Kubernetes version: kind v0.33.0's release list ("Images pre-built for this release"),
+ * then the older minors that earlier releases published and v0.33 still runs, from their release notes.
  */
 export const NODE_IMAGES: Record<string, string> = {
-  '1.36.1': 'kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5',
-  '1.35.5': 'kindest/node:v1.35.5@sha256:ce977ae6d65918d0b58a5f8b5e940429c2ce42fa3a5619ec2bbc60b949c0ac95',
-  '1.34.8': 'kindest/node:v1.34.8@sha256:02722c2dedddcfc00febf5d27fbeb9b7b2c14294c82109ff4a85d89ac9ba3256',
+  '1.37.0': 'kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5',
+  '1.36.4': 'kindest/node:v1.36.4@sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed',
+  '1.35.8': 'kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0',
+  '1.34.11': 'kindest/node:v1.34.11@sha256:44e222ee2132dab25ff87301682f89eb82c7880ea3a1bf543bfe9708fd08d67d',
+  // kind v0.32.0
   '1.33.12': 'kindest/node:v1.33.12@sha256:3f5c8443c620245e4d355cfe09e96a91ead32ceaa569d3f1ca9edf0cb2fe2ff4',
   // kind v0.31.0
   '1.32.11': 'kindest/node:v1.32.11@sha256:5fc52d52a7b9574015299724bd68f183702956aa4a2116ae75a63cb574b35af8',
   '1.31.14': 'kindest/node:v1.31.14@sha256:6f86cf509dbb42767b6e79debc3f2c32e4ee01386f0489b3b2be24b0a55aac2b'
 }
 
-export const DEFAULT_KUBERNETES_VERSION = '1.36.1'
+export const DEFAULT_KUBERNETES_VERSION = '1.37.0'
 
 /**
  * The load balancer in front of two or more control planes. kind v0.32 moved to Envoy; we keep the HAProxy

@@ -30,6 +30,7 @@ const runner = runnerModule as {
   runPost(r: Runner, step: unknown, o?: { echo?: boolean }): Promise<{ exitCode: number; log: string }>
   jobEnv(r: Runner): Record<string, string>
   runStep(r: Runner, script: string, inputs: Record<string, string>, o?: { echo?: boolean }): Promise<{ exitCode: number; log: string; outputs: Record<string, string> }>
+  fixtures(): { nodeImage: string; kindCli: string }
 }
 export const { runMain, runPost, jobEnv, runStep } = runner
 
@@ -60,8 +61,8 @@ export function filesBelow(dir: string): string[] {
   return out.sort()
 }
 
-export const NODE_IMAGE = process.env.KIND_ACTION_E2E_NODE_IMAGE || 'kindest/node:v1.34.4'
-export const KIND_CLI = process.env.KIND_ACTION_KIND_CLI || '/var/cache/kind-action/kind/v0.31.0/kind'
+/** The node image and kind CLI under test (hack/images/versions.env, or the environment's choice). */
+export const { nodeImage: NODE_IMAGE, kindCli: KIND_CLI } = runner.fixtures()
 export const ECHO = process.env.KIND_ACTION_E2E_ECHO === '1'
 
 export async function sh(file: string, args: string[], env?: Record<string, string>, input?: string): Promise<string> {

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Builds, offline and cached, the images a kind-compatible node preloads, the load-balancer image, and
-# crictl. Every image is tagged exactly as kubeadm $KUBE_VERSION and kind v0.30/v0.31 reference it:
+# crictl, for one Kubernetes line (KUBE_VERSION). Every image is tagged exactly as kubeadm $KUBE_VERSION and
+# kind reference it:
 #   registry.k8s.io/kube-{apiserver,controller-manager,scheduler,proxy}:$KUBE_VERSION
 #   registry.k8s.io/etcd:$ETCD_TAG   registry.k8s.io/coredns/coredns:$COREDNS_VERSION
 #   registry.k8s.io/pause:<each of $PAUSE_TAGS>   $KINDNETD_IMAGE (our own CNI daemon, components/kindnetd)
 #   $LOCAL_PATH_PROVISIONER_IMAGE   $LOCAL_PATH_HELPER_IMAGE   $HAPROXY_IMAGES (LB; not in the archive)
+#   $KIND_CLI_LB_IMAGE (a stand-in for the kind CLI's Envoy LB, over the same HAProxy; not in the archive)
 #
 # Outputs other scripts use (all under $KIND_ACTION_CACHE, see versions.env):
 #   crictl/$CRICTL_VERSION/crictl          crictl for the node's /usr/local/bin
-#   components/images-<key>.tar            one `docker save` of every node image above (not the LB)
-#   components/images-<key>.list           the image references in that archive, one a line
-#   components/current.env                 COMPONENTS_ARCHIVE=, COMPONENTS_LIST=, CRICTL_BIN= of the last build
+#   components/$KUBE_VERSION/images-<key>.tar   one `docker save` of every node image above (not the LB)
+#   components/$KUBE_VERSION/images-<key>.list  the image references in that archive, one a line
+#   components/$KUBE_VERSION/current.env        COMPONENTS_ARCHIVE=, COMPONENTS_LIST=, CRICTL_BIN= of the last build
 #
 # Usage: build-components.sh            build what is missing or changed, print the archive path
 #        build-components.sh crictl     only build crictl, print its path
@@ -37,16 +39,17 @@ timed() { # timed <what> <command...>: run, and log how long it took
   log "$what: $((SECONDS - start)) s"
 }
 
+line_dir="$comp/$KUBE_VERSION"
 if [[ ${1:-} == --print-archive ]]; then
-  [[ -f $comp/current.env ]] || die "nothing built yet: run $0"
+  [[ -f $line_dir/current.env ]] || die "nothing built yet for $KUBE_VERSION: run $0"
   # shellcheck source=/dev/null
-  source "$comp/current.env"
+  source "$line_dir/current.env"
   echo "$COMPONENTS_ARCHIVE"
   exit 0
 fi
 
 [[ $(id -u) == 0 ]] || die "must run as root (apt-get, mmdebstrap)"
-mkdir -p "$comp/bin" "$comp/work" "$comp/rootfs"
+mkdir -p "$comp/bin" "$comp/work" "$comp/rootfs" "$line_dir"
 # One build at a time: a second caller waits, then finds everything cached.
 exec 9>"$comp/.lock"
 flock 9
@@ -63,8 +66,24 @@ ensure_host_tools() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
   command -v go >/dev/null || die "Go is required (for the component binaries)"
-  docker info >/dev/null 2>&1 || die "Docker is not running (start it with hack/docker-up.sh)"
+  "$here/../docker-up.sh"
 }
+
+# What this line's kubeadm pulls (etcd, CoreDNS, pause), so each line's node holds what its kubeadm
+# expects; crictl follows the Kubernetes minor, as in kind's node images.
+kube_line_versions() {
+  local images minor
+  images=$("$KIND_ACTION_CACHE/kubernetes/$KUBE_VERSION/bin/kubeadm" config images list --kubernetes-version "$KUBE_VERSION")
+  ETCD_TAG=$(sed -n 's#^registry.k8s.io/etcd:##p' <<< "$images")
+  ETCD_VERSION=v${ETCD_TAG%-*}
+  COREDNS_VERSION=$(sed -n 's#^registry.k8s.io/coredns/coredns:##p' <<< "$images")
+  local pause; pause=$(sed -n 's#^registry.k8s.io/pause:##p' <<< "$images")
+  [[ -n $ETCD_TAG && -n $COREDNS_VERSION && -n $pause ]] || die "kubeadm $KUBE_VERSION listed unexpected images: $images"
+  [[ " $PAUSE_TAGS " == *" $pause "* ]] || PAUSE_TAGS+=" $pause"
+  log "$KUBE_VERSION: etcd $ETCD_VERSION ($ETCD_TAG), CoreDNS $COREDNS_VERSION, pause $PAUSE_TAGS"
+}
+minor=${KUBE_VERSION#v1.}; minor=${minor%%.*}
+CRICTL_VERSION=v1.$minor.0
 
 # --- Binaries --------------------------------------------------------------------------------------
 # Each is built into <dir>.tmp and renamed when complete, so an interrupted build is never reused.
@@ -151,12 +170,14 @@ build_coredns() {
   coredns_dir="$comp/bin/coredns-$COREDNS_VERSION-$(tree_hash "$src/coredns")"
   [[ -x $coredns_dir/coredns ]] && return
   fresh_dir "$coredns_dir"
-  local w="$comp/work/coredns-$COREDNS_VERSION" commit
+  local w="$comp/work/coredns-$COREDNS_VERSION" commit go_line
   rm -rf "$w"; mkdir -p "$w"
   commit=$(origin_commit "github.com/coredns/coredns@$COREDNS_VERSION")
+  go_line=$(go mod download -json "github.com/coredns/coredns@$COREDNS_VERSION" |
+    sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' | xargs grep -m1 '^go ')
   cp "$src/coredns/main.go" "$w/"
-  printf 'module kind-action.local/coredns\n\ngo 1.23.0\n\nrequire github.com/coredns/coredns %s\n' \
-    "$COREDNS_VERSION" > "$w/go.mod"
+  printf 'module kind-action.local/coredns\n\n%s\n\nrequire github.com/coredns/coredns %s\n' \
+    "$go_line" "$COREDNS_VERSION" > "$w/go.mod"
   (cd "$w" && go mod tidy &&
     go build -trimpath -ldflags "-s -w -X github.com/coredns/coredns/coremain.GitCommit=${commit:0:7}" \
       -o "$coredns_dir.tmp/coredns" .)
@@ -309,6 +330,15 @@ COPY haproxy-wrapper /usr/local/sbin/haproxy
 STOPSIGNAL SIGUSR1
 ENTRYPOINT [\"haproxy\", \"-W\", \"-db\", \"-f\", \"/usr/local/etc/haproxy/haproxy.cfg\"]"
   tag_all "${lb[0]}" "${lb[@]:1}"
+
+  # The upstream kind CLI's load balancer (v0.32+), for the reference runs only: a stand-in that renders
+  # kind's Envoy files into the same HAProxy (components/envoy/envoy says what it reads).
+  stage envoy
+  cp "$src/envoy/envoy" "$stage_dir/"
+  build_image "$(key_of "$base_ref" "$(tree_hash "$src/envoy")")" "$KIND_CLI_LB_IMAGE" \
+    "FROM $base_ref
+COPY envoy /usr/local/bin/envoy
+CMD [\"envoy\", \"-c\", \"/etc/envoy/envoy.yaml\"]"
 }
 
 # One archive of every node image (the LB runs beside the nodes, not in them), named by the image IDs
@@ -323,16 +353,17 @@ save_archive() {
     "$KINDNETD_IMAGE" "$LOCAL_PATH_PROVISIONER_IMAGE" "$LOCAL_PATH_HELPER_IMAGE")
   ids=$(for r in "${refs[@]}"; do echo "$r $(docker image inspect -f '{{.Id}}' "$r")"; done)
   akey=$(sha <<< "$ids")
-  archive="$comp/images-$akey.tar"
+  archive="$line_dir/images-$akey.tar"
   if [[ ! -f $archive ]]; then
     docker save -o "$archive.tmp" "${refs[@]}"
     chmod 0644 "$archive.tmp" # docker save writes 0600
     mv "$archive.tmp" "$archive"
     printf '%s\n' "${refs[@]}" > "${archive%.tar}.list"
-    find "$comp" -maxdepth 1 -name 'images-*' ! -name "images-$akey.*" -delete
+    find "$line_dir" -maxdepth 1 -name 'images-*' ! -name "images-$akey.*" -delete
   fi
-  printf 'COMPONENTS_ARCHIVE=%s\nCOMPONENTS_LIST=%s\nCRICTL_BIN=%s\n' \
-    "$archive" "${archive%.tar}.list" "$crictl_dir/crictl" > "$comp/current.env"
+  printf 'COMPONENTS_ARCHIVE=%s\nCOMPONENTS_LIST=%s\nCRICTL_BIN=%s\nETCD_VERSION=%s\nETCD_TAG=%s\nCOREDNS_VERSION=%s\nPAUSE_TAGS="%s"\n' \
+    "$archive" "${archive%.tar}.list" "$crictl_dir/crictl" "$ETCD_VERSION" "$ETCD_TAG" "$COREDNS_VERSION" "$PAUSE_TAGS" \
+    > "$line_dir/current.env"
 }
 
 # Rebuilt images leave their predecessors untagged, and a new root supersedes the old base: remove
@@ -355,6 +386,7 @@ rootfs_log="$comp/work/rootfs.log"
 build_rootfs > "$rootfs_log" 2>&1 &
 rootfs_pid=$!
 "$here/build-kubernetes.sh" >&2 # cached: returns at once when built
+kube_line_versions
 timed pause build_pause
 timed kindnetd build_kindnetd
 timed local-path-provisioner build_local_path

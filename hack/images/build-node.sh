@@ -209,7 +209,7 @@ sandbox_image=$(sed -n 's/^[[:space:]]*sandbox_image[[:space:]]*=[[:space:]]*"\(
 find_component_outputs() {
   [[ -f $KIND_ACTION_CACHE/kubernetes/$KUBE_VERSION/.done ]] ||
     die "no Kubernetes $KUBE_VERSION binaries in $kube_bin: run build-kubernetes.sh first"
-  local current="$KIND_ACTION_CACHE/components/current.env"
+  local current="$KIND_ACTION_CACHE/components/$KUBE_VERSION/current.env"
   [[ -n ${COMPONENTS_ARCHIVE:-} || -f $current ]] || die "no component images yet: run build-components.sh first"
   archive=${COMPONENTS_ARCHIVE:-$(. "$current"; echo "$COMPONENTS_ARCHIVE")}
   archive_list=${COMPONENTS_LIST:-$(. "$current"; echo "$COMPONENTS_LIST")}
@@ -227,10 +227,17 @@ required_images() {
   grep -ho 'docker\.io/kindest/[a-z-]*:[A-Za-z0-9._-]*' "$node_dir"/manifests/*.yaml
 }
 
+# --fail-cgroupv1=false for kubelets >= 1.35 when this host is cgroup v1 (empty otherwise).
+kubelet_cgroup_v1_flag=
+kube_minor=${KUBE_VERSION#v1.}; kube_minor=${kube_minor%%.*}
+if [[ $(stat -fc %T /sys/fs/cgroup) != cgroup2fs ]] && ((kube_minor >= 35)); then
+  kubelet_cgroup_v1_flag=--fail-cgroupv1=false
+fi
+
 build_node() {
   find_component_outputs
   local node_key bin
-  node_key=$( { echo "$base_key $KUBE_VERSION $(basename "$archive")"; tree_hash "$node_dir/manifests";
+  node_key=$( { echo "$base_key $KUBE_VERSION $(basename "$archive") $kubelet_cgroup_v1_flag"; tree_hash "$node_dir/manifests";
     sha256sum "$kube_bin"/kubeadm "$kube_bin"/kubelet "$kube_bin"/kubectl "$crictl_bin" | cut -d' ' -f1; } | sha)
   if ! $force &&
      [[ $(docker image inspect -f "{{index .Config.Labels \"$key_label\"}}" "$image" 2>/dev/null) == "$node_key" ]]; then
@@ -248,6 +255,11 @@ build_node() {
   docker exec "$c" sh -c 'chown root:root /usr/bin/kube* /usr/local/bin/crictl && chmod 0755 /usr/bin/kube* /usr/local/bin/crictl'
   # The kind CLI parses this as strict semver: one line, no newline.
   printf '%s' "$KUBE_VERSION" | docker exec -i "$c" sh -c 'cat > /kind/version'
+  # Test fixture only (kind's images and the action's defaults never do this): kubelets >= 1.35 refuse a
+  # cgroup v1 host unless told otherwise, and this host is cgroup v1.
+  if [[ -n $kubelet_cgroup_v1_flag ]]; then
+    docker exec "$c" sed -i "s|^KUBELET_EXTRA_ARGS=.*|& $kubelet_cgroup_v1_flag|" /etc/default/kubelet
+  fi
   docker exec "$c" mkdir -p /kind/manifests
   docker exec -i "$c" sh -c 'cat > /kind/manifests/default-cni.yaml' < "$node_dir/manifests/default-cni.yaml"
   docker exec -i "$c" sh -c 'cat > /kind/manifests/default-storage.yaml' < "$node_dir/manifests/default-storage.yaml"

@@ -11,7 +11,7 @@
 // made a few seconds earlier by the cluster's administrator leave the cluster as kind's would be.
 //
 // Only accounts the controller manager certainly creates are made: those of controllers that are on by
-// default and behind no feature gate, in every minor version read (1.31-1.36, cmd/kube-controller-manager
+// default and behind no feature gate, in every minor version read (1.31-1.37, cmd/kube-controller-manager
 // /app), plus the two kubeadm turns on; not when a config changes which controllers run or what they run
 // as. Anything else is left to the controller manager, as is everything when this does not work.
 import { Version } from '../kubeadm/version.js'
@@ -19,7 +19,7 @@ import { notUpYet, whenUp, type KubeApi } from './kube-api.js'
 import { kubeadmDocuments } from './kubeadm-commands.js'
 
 /** Read from each minor's cmd/kube-controller-manager/app: the ClientOrDie/Client names of ungated, on-by-default controllers. */
-const VERIFIED_MINORS = { first: 31, last: 36 }
+const VERIFIED_MINORS = { first: 31, last: 37 }
 
 export const CONTROLLER_ACCOUNTS = [
   'attachdetach-controller',

@@ -17,6 +17,7 @@ import {
 } from './identity.js'
 import { ensureImage, type ImageResolution, type ImageSource } from './images.js'
 import { kindKubeconfig, type KubeconfigDoc } from './kubeconfig.js'
+import { dockerConfigProxies } from './docker-config-proxy.js'
 import { ensureNetwork, proxyEnvironment } from './network.js'
 import { readFile } from './node-exec.js'
 import { Phases, type Reporter } from './phases.js'
@@ -150,7 +151,7 @@ async function prepare(options: CreateOptions): Promise<Prepared> {
     return [resolved, net, host] as const
   })
   const names = [...nodes.map(n => n.name), ...(ha ? [loadBalancerName(cluster.name)] : [])]
-  const proxyEnv = proxyEnvironment(options.hostEnv, cluster.networking, network.subnets, names)
+  const proxyEnv = proxyEnvironment(options.hostEnv, cluster.networking, network.subnets, names, dockerConfigProxies(options.hostEnv))
   const pickedPorts = await pickFreePorts(portsToPick(cluster))
   // A restored image may be reachable only by its tag or ID (see ImageResolution.runRef).
   const runRef = (ref: string): string => images.find(i => i.ref === ref)?.runRef ?? ref

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import type { DockerPort, NetworkInfo } from '../docker/port.js'
 import { engineMessage } from '../docker/dockerode-port.js'
+import { environmentNamesAProxy, type ProxyVariables } from './docker-config-proxy.js'
 
 /** kind's generateULASubnetFromName: sha1(name ‖ int32le(attempt)) → fc00:xxxx:xxxx:xxxx::/64. */
 export function ulaSubnetFromName(name: string, attempt: number): string {
@@ -71,16 +72,22 @@ export async function ensureNetwork(docker: DockerPort, name: string): Promise<N
   return created
 }
 
-/** kind-spec §2.7: proxy variables for every container, with NO_PROXY extended to cover the cluster. */
+/**
+ * kind-spec §2.7: proxy variables for every container, with NO_PROXY extended to cover the cluster. Each
+ * variable the host environment leaves empty comes from the Docker CLI config's proxies (kind v0.33),
+ * unless the environment names an HTTP(S) proxy of its own.
+ */
 export function proxyEnvironment(
   hostEnv: Record<string, string | undefined>,
   cluster: { podSubnet: string; serviceSubnet: string },
   networkSubnets: string[],
-  containerNames: string[]
+  containerNames: string[],
+  dockerConfig: ProxyVariables = {}
 ): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const key of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']) {
-    const value = hostEnv[key] || hostEnv[key.toLowerCase()] || ''
+  const fromDockerConfig = !environmentNamesAProxy(hostEnv)
+  for (const key of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'] as const) {
+    const value = hostEnv[key] || hostEnv[key.toLowerCase()] || (fromDockerConfig ? dockerConfig[key] : '') || ''
     if (value) env[key] = value
   }
   if (Object.keys(env).length === 0) return {}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InputError, parseInputs } from '../../../src/inputs.js'
 import { parseDuration } from '../../../src/duration.js'
-import { resolveNodeImage, supportedVersions } from '../../../src/node-images.js'
+import { defaultNodeImage, resolveNodeImage, supportedVersions } from '../../../src/node-images.js'
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? ''
 
@@ -92,11 +92,16 @@ describe('parseDuration', () => {
 
 describe('resolveNodeImage', () => {
   it('resolves a minor to its newest patch and an exact patch to itself', () => {
-    expect(resolveNodeImage('1.34')).toMatch(/^kindest\/node:v1\.34\.8@sha256:[0-9a-f]{64}$/)
+    expect(resolveNodeImage('1.37')).toBe('kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5')
+    expect(resolveNodeImage('1.34')).toMatch(/^kindest\/node:v1\.34\.11@sha256:[0-9a-f]{64}$/)
     expect(resolveNodeImage('v1.33.12')).toMatch(/^kindest\/node:v1\.33\.12@sha256:/)
   })
-  it('lists the supported versions when it cannot', () => {
-    expect(() => resolveNodeImage('1.29')).toThrow(`kubernetes_version: 1.29 has no kind v0.32.0 node image; supported: ${supportedVersions().join(', ')}`)
+  it('defaults to kind v0.33.0\'s image, Kubernetes 1.37.0', () => {
+    expect(defaultNodeImage()).toBe(resolveNodeImage('1.37.0'))
+  })
+  it('lists the supported versions, newest first, when it cannot', () => {
+    expect(supportedVersions()[0]).toBe('1.37.0')
+    expect(() => resolveNodeImage('1.99')).toThrow(`kubernetes_version: 1.99 has no kind v0.33.0 node image; supported: 1.37.0, 1.36.4, 1.35.8, 1.34.11, 1.33.12, 1.32.11, 1.31.14`)
     expect(() => resolveNodeImage('1.3')).toThrow(/has no kind/)
   })
 })

@@ -12,7 +12,7 @@ const kubeadmConf = renderedKubeadmConf
 const patch = (text: string): ClusterSpec => ({ kubeadmConfigPatches: [text] })
 
 describe('planControllerAccounts', () => {
-  it.each(['v1.31.14', 'v1.34.4', 'v1.35.0-alpha.2.100+0123456789abcd', 'v1.36.1'])('makes the accounts on %s with kind\'s own config', version => {
+  it.each(['v1.31.14', 'v1.34.4', 'v1.35.0-alpha.2.100+0123456789abcd', 'v1.36.1', 'v1.37.2'])('makes the accounts on %s with kind\'s own config', version => {
     expect(planControllerAccounts(kubeadmConf(version), version)).toEqual({ names: CONTROLLER_ACCOUNTS })
   })
 
@@ -29,12 +29,12 @@ describe('planControllerAccounts', () => {
 
   it.each([
     ['v1.30.13', 'not v1.30.13'],
-    ['v1.37.0', 'not v1.37.0'],
+    ['v1.38.0', 'not v1.38.0'],
     ['v2.0.0', 'not v2.0.0']
   ])('leaves them to the controller manager on %s, whose controllers were not read', (version, reason) => {
     const plan = planControllerAccounts(kubeadmConf('v1.34.4'), version)
     expect(plan).toEqual({ skip: expect.stringContaining(reason) })
-    expect((plan as { skip: string }).skip).toContain('1.31-1.36')
+    expect((plan as { skip: string }).skip).toContain('1.31-1.37')
   })
 
   it('says so when the version cannot be read', () => {

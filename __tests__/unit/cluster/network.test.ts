@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { proxyEnvironment, ulaSubnetFromName } from '../../../src/cluster/network.js'
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { dockerConfigProxies } from '../../../src/cluster/docker-config-proxy.js'
 
 describe('ulaSubnetFromName', () => {
   // kind's own test vectors (network_test.go).
@@ -37,6 +42,56 @@ describe('proxyEnvironment', () => {
       NO_PROXY: noProxy,
       no_proxy: noProxy
     })
+  })
+})
+
+describe('proxies from the Docker CLI config (kind v0.33)', () => {
+  const cluster = { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/16' }
+  const dockerConfig = (config: object, contexts: Record<string, string> = {}): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'docker-config-'))
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config))
+    for (const [name, host] of Object.entries(contexts)) {
+      const meta = join(dir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'))
+      mkdirSync(meta, { recursive: true })
+      writeFileSync(join(meta, 'meta.json'), JSON.stringify({ Name: name, Endpoints: { docker: { Host: host } } }))
+    }
+    return dir
+  }
+  const proxies = {
+    default: { httpProxy: 'http://default:3128', noProxy: 'corp.example' },
+    'tcp://remote:2376': { httpsProxy: 'http://remote-proxy:3128' }
+  }
+
+  it('takes the default entry for the local daemon, and extends its noProxy like the environment\'s', () => {
+    const DOCKER_CONFIG = dockerConfig({ proxies })
+    expect(dockerConfigProxies({ DOCKER_CONFIG })).toEqual({ HTTP_PROXY: 'http://default:3128', NO_PROXY: 'corp.example' })
+    const env = proxyEnvironment({}, cluster, ['172.18.0.0/16'], ['kind-control-plane'], dockerConfigProxies({ DOCKER_CONFIG }))
+    expect(env.http_proxy).toBe('http://default:3128')
+    expect(env.NO_PROXY).toBe('172.18.0.0/16,corp.example,10.96.0.0/16,10.244.0.0/16,kind-control-plane,.svc,.svc.cluster,.svc.cluster.local')
+  })
+
+  it('takes the entry of the daemon in use: DOCKER_HOST, else the current context\'s endpoint', () => {
+    expect(dockerConfigProxies({ DOCKER_CONFIG: dockerConfig({ proxies }), DOCKER_HOST: 'tcp://remote:2376' })).toEqual({ HTTPS_PROXY: 'http://remote-proxy:3128' })
+    const viaContext = dockerConfig({ currentContext: 'far', proxies }, { far: 'tcp://remote:2376' })
+    expect(dockerConfigProxies({ DOCKER_CONFIG: viaContext })).toEqual({ HTTPS_PROXY: 'http://remote-proxy:3128' })
+    expect(dockerConfigProxies({ DOCKER_CONFIG: viaContext, DOCKER_CONTEXT: 'default' })).toEqual(dockerConfigProxies({ DOCKER_CONFIG: dockerConfig({ proxies }) }))
+  })
+
+  it('is ignored when the environment names an HTTP(S) proxy, and fills the gaps when it names only NO_PROXY', () => {
+    const fromFile = { HTTP_PROXY: 'http://default:3128', NO_PROXY: 'corp.example' }
+    expect(proxyEnvironment({ https_proxy: 'http://env:1' }, cluster, [], [], fromFile)).not.toHaveProperty('HTTP_PROXY')
+    const onlyNoProxy = proxyEnvironment({ NO_PROXY: 'env.example' }, cluster, [], [], fromFile)
+    expect(onlyNoProxy.HTTP_PROXY).toBe('http://default:3128')
+    expect(onlyNoProxy.NO_PROXY).toBe('env.example,10.96.0.0/16,10.244.0.0/16,.svc,.svc.cluster,.svc.cluster.local')
+  })
+
+  it('finds nothing without a readable config or a proxies section', () => {
+    expect(dockerConfigProxies({})).toEqual({})
+    expect(dockerConfigProxies({ DOCKER_CONFIG: dockerConfig({ auths: {} }) })).toEqual({})
+    expect(dockerConfigProxies({ HOME: '/nonexistent' })).toEqual({})
+    const broken = mkdtempSync(join(tmpdir(), 'docker-config-'))
+    writeFileSync(join(broken, 'config.json'), '{not json')
+    expect(dockerConfigProxies({ DOCKER_CONFIG: broken })).toEqual({})
   })
 })
 

@@ -5,6 +5,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/versions.env"
+# The versions this line's build derived from its kubeadm (build-components.sh).
+source "$KIND_ACTION_CACHE/components/$KUBE_VERSION/current.env"
 read -ra lb <<< "$HAPROXY_IMAGES"
 read -ra pause_tags <<< "$PAUSE_TAGS"
 fails=0
