@@ -237,8 +237,10 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
   let afterControlPlane: Promise<ControlPlaneFacts> | undefined
   /** Work nothing waits for, which must still be over when creation is (it never rejects). */
   const background: Promise<void>[] = []
+  // The race is cgroup v1's (systemd and the kubelet both making pod cgroups): no watch on cgroup v2 hosts.
+  const hostOnCgroupV1 = docker.info().then(info => info.cgroupVersion !== '2', () => true)
   const assistKubelet = (node: string): Promise<void> =>
-    restartKubeletAfterPodCgroupRace(docker, node).then(
+    hostOnCgroupV1.then(v1 => (v1 ? restartKubeletAfterPodCgroupRace(docker, node) : false)).then(
       restarted => {
         if (restarted) {
           options.reporter.info(
