@@ -20,6 +20,8 @@ export interface HostFacts {
   needsDevMapper: boolean
   /** Host value of KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER, forwarded when set. */
   snapshotter?: string
+  /** The Engine reports cgroup v1 (or no version): host workarounds for v1 apply. Not used in planning. */
+  cgroupV1?: boolean
 }
 
 export interface ContainerPlanInput {

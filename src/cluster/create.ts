@@ -2,7 +2,7 @@
 // createCluster for the pipeline).
 import type { Cluster } from '../config/types.js'
 import type { DockerPort } from '../docker/port.js'
-import { planContainers, portsToPick, type PlannedContainer } from './container-plan.js'
+import { planContainers, portsToPick, type HostFacts, type PlannedContainer } from './container-plan.js'
 import { hostFacts, pickFreePorts } from './host.js'
 import { raiseInotifyLimits } from './host-tuning.js'
 import {
@@ -128,6 +128,7 @@ async function waitForBoot(docker: DockerPort, container: PlannedContainer): Pro
 interface Prepared {
   images: ImageResolution[]
   containers: PlannedContainer[]
+  host: HostFacts
 }
 
 /** Images, network and host facts at once, then every container planned (ports picked, nothing created). */
@@ -164,7 +165,7 @@ async function prepare(options: CreateOptions): Promise<Prepared> {
     loadBalancerImage: runRef(options.loadBalancerImage)
   })
   for (const c of containers) c.spec.Labels = { ...c.spec.Labels, ...options.extraLabels }
-  return { images, containers }
+  return { images, containers, host: facts }
 }
 
 /**
@@ -193,7 +194,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
   const others = nodes.filter(n => n !== bootstrap)
   const endpoint = controlPlaneEndpoint(cluster)
 
-  const { images, containers } = await prepare(options)
+  const { images, containers, host } = await prepare(options)
   const container = (name: string): PlannedContainer => containers.find(c => c.name === name)!
 
   // The bootstrap node's boot, to unpack init's images as soon as its containerd runs.
@@ -238,9 +239,8 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
   /** Work nothing waits for, which must still be over when creation is (it never rejects). */
   const background: Promise<void>[] = []
   // The race is cgroup v1's (systemd and the kubelet both making pod cgroups): no watch on cgroup v2 hosts.
-  const hostOnCgroupV1 = docker.info().then(info => info.cgroupVersion !== '2', () => true)
   const assistKubelet = (node: string): Promise<void> =>
-    hostOnCgroupV1.then(v1 => (v1 ? restartKubeletAfterPodCgroupRace(docker, node) : false)).then(
+    (host.cgroupV1 !== false ? restartKubeletAfterPodCgroupRace(docker, node) : Promise.resolve(false)).then(
       restarted => {
         if (restarted) {
           options.reporter.info(

@@ -28,9 +28,9 @@ function readJson(path: string): unknown {
   }
 }
 
-/** The daemon a context points at: the default context is DOCKER_HOST's or the local socket. */
-function contextHost(configDir: string, context: string, env: Env): string | undefined {
-  if (context === 'default') return env.DOCKER_HOST || DEFAULT_DOCKER_HOST
+/** The daemon a context points at (the default context: the local socket). */
+function contextHost(configDir: string, context: string): string | undefined {
+  if (context === 'default') return DEFAULT_DOCKER_HOST
   // The docker CLI keeps a context's endpoints under the SHA-256 of its name.
   const id = createHash('sha256').update(context).digest('hex')
   const meta = readJson(join(configDir, 'contexts', 'meta', id, 'meta.json')) as { Endpoints?: { docker?: { Host?: unknown } } } | undefined
@@ -46,7 +46,7 @@ export function dockerConfigProxies(env: Env): ProxyVariables {
   const proxies = config?.proxies
   if (!proxies || typeof proxies !== 'object') return {}
   const context = env.DOCKER_CONTEXT || (typeof config.currentContext === 'string' && config.currentContext) || 'default'
-  const host = env.DOCKER_HOST || contextHost(configDir, context, env)
+  const host = env.DOCKER_HOST || contextHost(configDir, context)
   const entry = (host && proxies[host]) || proxies.default
   if (!entry) return {}
   const result: ProxyVariables = {}

@@ -9,6 +9,7 @@ export function hostFacts(info: DockerInfo, env: Record<string, string | undefin
   return {
     usernsRemap: has('name=userns'),
     rootless,
+    cgroupV1: info.cgroupVersion !== '2',
     needsDevMapper:
       ['btrfs', 'zfs', 'devicemapper'].includes(info.driver) || ['btrfs', 'zfs', 'xfs'].includes(info.backingFilesystem),
     ...(env.KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER !== undefined
