@@ -2,7 +2,7 @@
 // anything is created and updated as creation goes on, so the post step can always clean up.
 import * as core from '@actions/core'
 import type { LogsPolicy } from './inputs.js'
-import type { NodeSummary } from './cluster/create.js'
+import type { NodeSummary } from './cluster/types.js'
 import type { PhaseTiming } from './cluster/phases.js'
 import type { ImageCacheState } from './cache/image-cache.js'
 

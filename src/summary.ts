@@ -4,7 +4,7 @@
 // Rendering is pure (tested on its own); writing appends to the file the runner shows.
 import { appendFile } from 'node:fs/promises'
 import { NodeCommandError } from './cluster/node-exec.js'
-import type { NodeSummary } from './cluster/create.js'
+import type { NodeSummary } from './cluster/types.js'
 import type { PhaseTiming } from './cluster/phases.js'
 import type { NotReadyPod } from './logs/cluster-view.js'
 import { formatBytes } from './logs/limits.js'

@@ -16,7 +16,8 @@ import {
   type PlannedNode
 } from './identity.js'
 import { ensureImage, type ImageResolution, type ImageSource } from './images.js'
-import { kindKubeconfig, type KubeconfigDoc } from './kubeconfig.js'
+import { kindKubeconfig } from './kubeconfig.js'
+import type { ControlPlaneFacts, CreatedCluster, NodeSummary } from './types.js'
 import { dockerConfigProxies } from './docker-config-proxy.js'
 import { ensureNetwork, proxyEnvironment } from './network.js'
 import { readFile } from './node-exec.js'
@@ -65,31 +66,6 @@ export interface CreateOptions {
    * leader-election retry.
    */
   onceApiServerAnswers?: (bootstrapNode: string, kubernetesVersion: string) => Promise<void>
-}
-
-export interface ControlPlaneFacts {
-  bootstrapNode: string
-  kubernetesVersion: string
-  kubeconfig: KubeconfigDoc
-  apiServer: string
-}
-
-export interface NodeSummary {
-  name: string
-  role: string
-  ipv4: string
-  ipv6: string
-}
-
-export interface CreatedCluster {
-  name: string
-  nodes: NodeSummary[]
-  /** https://<host>:<port> as kubectl on the host reaches it. */
-  apiServer: string
-  kubernetesVersion: string
-  kubeconfig: KubeconfigDoc
-  bootstrapNode: string
-  images: ImageResolution[]
 }
 
 export async function assertClusterAbsent(docker: DockerPort, name: string): Promise<void> {
