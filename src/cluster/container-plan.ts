@@ -22,6 +22,8 @@ export interface HostFacts {
   snapshotter?: string
   /** The Engine reports cgroup v1 (or no version): host workarounds for v1 apply. Not used in planning. */
   cgroupV1?: boolean
+  /** The daemon is local and rootful, so this host routes to its bridge networks' container addresses. */
+  routesToContainers?: boolean
 }
 
 export interface ContainerPlanInput {

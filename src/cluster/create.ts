@@ -78,6 +78,15 @@ export async function assertClusterAbsent(docker: DockerPort, name: string): Pro
   }
 }
 
+/**
+ * The bootstrap node's own API server, as a host that routes to the cluster's network reaches it: its
+ * serving certificate names the node's address (kubeadm's advertise address), so TLS holds.
+ */
+export function nodeApiServer(node: NodeSummary, ipFamily: string): string {
+  if (ipFamily === 'ipv6') return `https://[${node.ipv6}]:6443`
+  return `https://${node.ipv4}:6443`
+}
+
 export function hostEndpoint(ports: Record<string, { HostIp: string; HostPort: string }[]>): string {
   const binding = ports['6443/tcp']?.[0]
   if (!binding) throw new Error('the API server port 6443/tcp is not published')
@@ -175,6 +184,8 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
 
   // The bootstrap node's boot, to unpack init's images as soon as its containerd runs.
   const bootstrapBooted = signal()
+  let bootstrapAddresses!: (summary: NodeSummary) => void
+  const bootstrapSummary = new Promise<NodeSummary>(resolve => (bootstrapAddresses = resolve))
   /** Boots a node and writes its configuration; resolves with its addresses and Kubernetes version. */
   const bringUp = async (node: PlannedNode): Promise<{ summary: NodeSummary; version: string; kubeadmConf: string }> => {
     const planned = container(node.name)
@@ -187,6 +198,7 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
     if (node === bootstrap) booted.then(bootstrapBooted.resolve, bootstrapBooted.reject)
     const configured = (async () => {
       const [summary, version] = await Promise.all([nodeSummary(docker, node, options.network), nodeKubernetesVersion(docker, node.name)])
+      if (node === bootstrap) bootstrapAddresses(summary)
       const prepareInit = node === bootstrap ? options.reporter : undefined
       const kubeadmConf = await writeKubeadmConfig(docker, cluster, node, summary, endpoint, version, prepareInit)
       return { summary, version, kubeadmConf }
@@ -206,10 +218,15 @@ export async function createCluster(options: CreateOptions): Promise<CreatedClus
       return hostEndpoint(info.ports)
     })())
 
+  // In HA the load balancer sends to a new API server only once its health checks have passed twice, 2-4 s
+  // after it is healthy: under load that was after init had ended, and the work ahead of kubeadm was lost.
+  // So a host that routes to the cluster's network goes straight to the bootstrap node.
+  const apiServerAhead = async (): Promise<string> =>
+    ha && host.routesToContainers ? nodeApiServer(await bootstrapSummary, cluster.networking.ipFamily) : apiServerOnHost()
   /** One system:masters client from the host, for the objects made ahead of kubeadm (accounts, addons). */
   let superAdminClient: Promise<KubeApi> | undefined
   const superAdmin = (): Promise<KubeApi> =>
-    (superAdminClient ??= apiServerOnHost().then(server => superAdminApi(docker, bootstrap.name, server)))
+    (superAdminClient ??= apiServerAhead().then(server => superAdminApi(docker, bootstrap.name, server)))
 
   let afterControlPlane: Promise<ControlPlaneFacts> | undefined
   /** Work nothing waits for, which must still be over when creation is (it never rejects). */

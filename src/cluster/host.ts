@@ -10,12 +10,20 @@ export function hostFacts(info: DockerInfo, env: Record<string, string | undefin
     usernsRemap: has('name=userns'),
     rootless,
     cgroupV1: info.cgroupVersion !== '2',
+    routesToContainers: !rootless && daemonIsLocal(info, env),
     needsDevMapper:
       ['btrfs', 'zfs', 'devicemapper'].includes(info.driver) || ['btrfs', 'zfs', 'xfs'].includes(info.backingFilesystem),
     ...(env.KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER !== undefined
       ? { snapshotter: env.KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER }
       : {})
   }
+}
+
+/** A daemon on this host's own Unix socket, not a VM behind it (Docker Desktop) nor a remote DOCKER_HOST. */
+function daemonIsLocal(info: DockerInfo, env: Record<string, string | undefined>): boolean {
+  const host = env.DOCKER_HOST ?? ''
+  const operatingSystem = String((info.raw as { OperatingSystem?: unknown } | undefined)?.OperatingSystem ?? '')
+  return (host === '' || host.startsWith('unix://')) && !/Docker Desktop/i.test(operatingSystem)
 }
 
 function listen(address: string): Promise<Server> {
