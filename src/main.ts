@@ -12,6 +12,7 @@ import { DockerodePort } from './docker/dockerode-port.js'
 import type { DockerPort } from './docker/port.js'
 import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
 import { parseInputs, type Inputs } from './inputs.js'
+import { describeSpeedUps, parseSpeedUps, SPEED_UPS_VARIABLE } from './cluster/speed-up-names.js'
 import { LOAD_BALANCER_IMAGE } from './node-images.js'
 import { saveState, type ActionState } from './state.js'
 import { installKubectlFromNode, installKubectlRelease } from './tools/kubectl.js'
@@ -40,6 +41,9 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
   try {
     inputs = parseInputs()
     const { cluster, nodeImage } = loadCluster(inputs, env)
+    const speedUps = parseSpeedUps(env[SPEED_UPS_VARIABLE])
+    const speedUpsLine = describeSpeedUps(speedUps)
+    if (speedUpsLine) core.info(speedUpsLine)
     const kubeconfigPath = resolveKubeconfigPath(inputs.kubeconfig, env.KUBECONFIG, homedir())
     state = {
       version: 1,
@@ -77,6 +81,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       extraLabels: { [OWNER_LABEL]: state.owner },
       hostEnv: env,
       imageSource: imageCache,
+      speedUps,
       // While the other nodes join and the cluster gets ready.
       afterControlPlane: async controlPlane => {
         await exportKubeconfig(kubeconfigPath, controlPlane.kubeconfig)

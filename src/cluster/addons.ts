@@ -19,8 +19,8 @@ export interface AddonTarget {
   docker: DockerPort
   /** The bootstrap node, which holds the manifests and kubectl. */
   node: string
-  /** A client for the API server from the action; rejects when there can be none. */
-  api: () => Promise<Pick<KubeApi, 'request'>>
+  /** A client for the API server from the action; rejects when there can be none. None: kubectl only, as kind. */
+  api?: () => Promise<Pick<KubeApi, 'request'>>
   /** Settles once kubeadm init has made admin.conf usable (see adminConfUsableWatcher), or is over. */
   adminConfUsable: Promise<unknown>
   /** Told when kubectl in the node does the work instead, and why. */
@@ -28,7 +28,7 @@ export interface AddonTarget {
 }
 
 /** Why the API server could not be used from here (undefined: the objects were made). */
-async function throughApi(target: AddonTarget, manifest: string, verb: ManifestVerb): Promise<string | undefined> {
+async function throughApi(target: AddonTarget & Required<Pick<AddonTarget, 'api'>>, manifest: string, verb: ManifestVerb): Promise<string | undefined> {
   const plan = planManifest(manifest, verb)
   if ('unsupported' in plan) return `the manifest has ${plan.unsupported}`
   let api: Pick<KubeApi, 'request'>
@@ -45,11 +45,14 @@ async function throughApi(target: AddonTarget, manifest: string, verb: ManifestV
 }
 
 async function install(target: AddonTarget, manifest: string, verb: ManifestVerb, what: string): Promise<void> {
-  const reason = await throughApi(target, manifest, verb).catch((error: unknown) => {
-    throw error instanceof ManifestObjectError ? new ManifestObjectError(`installing ${what}: ${error.message}`) : error
-  })
-  if (reason === undefined) return
-  target.note(`Installing ${what} with kubectl in ${target.node}, as kind does: ${reason}`)
+  const { api } = target
+  if (api) {
+    const reason = await throughApi({ ...target, api }, manifest, verb).catch((error: unknown) => {
+      throw error instanceof ManifestObjectError ? new ManifestObjectError(`installing ${what}: ${error.message}`) : error
+    })
+    if (reason === undefined) return
+    target.note(`Installing ${what} with kubectl in ${target.node}, as kind does: ${reason}`)
+  }
   await target.adminConfUsable
   await run(target.docker, target.node, [...KUBECTL, verb, '-f', '-'], { stdin: manifest })
 }

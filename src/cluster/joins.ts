@@ -18,21 +18,46 @@ export interface JoinPlan {
   workers: PlannedNode[]
   /** Resolves once the node's container is up and configured; resolves with its kubeadm.conf. */
   nodeUp(node: PlannedNode): Promise<string>
-  /** Starts unpacking a control plane's images (nobody waits for it); workers' start as soon as they are up. */
-  unpackAhead(node: PlannedNode): void
+  /** Told as each node's join is about to start (nobody waits for it). */
+  onTurn(node: PlannedNode): void
+  /** The join-assist speed-up: the waits below avoided, and each control plane's join started early. */
+  assist: boolean
+  /** Workers join alongside the control planes (pipelined-creation), not after them as kind's do. */
+  workersAlongside: boolean
 }
 
 /** Joins every node; call once kubeadm init is done. */
 export async function joinNodes(plan: JoinPlan): Promise<void> {
   const { docker, phases, bootstrap, controlPlanes, workers } = plan
   if (!controlPlanes.length && !workers.length) return
-  await waitForClusterInfoSignature(docker, bootstrap.name)
-  // Workers do not change etcd's membership: they join at once.
-  const workerJoins = workers.map(async worker => {
-    const kubeadmConf = await plan.nodeUp(worker)
-    await phases.timed(`Joining ${worker.name}`, () => kubeadmJoin(docker, worker.name, kubeadmConf))
-  })
-  await settleAll([...joinControlPlanes(plan), ...workerJoins])
+  if (plan.assist) await waitForClusterInfoSignature(docker, bootstrap.name)
+  // Workers do not change etcd's membership: they may join at once.
+  const joinWorkers = (): Promise<void>[] =>
+    workers.map(async worker => {
+      const kubeadmConf = await plan.nodeUp(worker)
+      plan.onTurn(worker)
+      await phases.timed(`Joining ${worker.name}`, () => kubeadmJoin(docker, worker.name, kubeadmConf))
+    })
+  const controlPlaneJoins = plan.assist ? joinControlPlanes(plan) : [joinControlPlanesInTurn(plan)]
+  if (plan.workersAlongside) {
+    await settleAll([...controlPlaneJoins, ...joinWorkers()])
+  } else {
+    await settleAll(controlPlaneJoins)
+    await settleAll(joinWorkers())
+  }
+}
+
+/** kind's order: each control plane's whole join after the one before it. */
+async function joinControlPlanesInTurn(plan: JoinPlan): Promise<void> {
+  const { docker, phases, controlPlanes } = plan
+  if (!controlPlanes.length) return
+  const sharedFiles = readSharedFiles(docker, plan.bootstrap.name)
+  for (const node of controlPlanes) {
+    const [kubeadmConf, archive] = await Promise.all([plan.nodeUp(node), sharedFiles])
+    await writeSharedFiles(docker, node.name, archive)
+    plan.onTurn(node)
+    await phases.timed(`Joining ${node.name}`, () => kubeadmJoin(docker, node.name, kubeadmConf))
+  }
 }
 
 /**
@@ -60,7 +85,7 @@ function joinControlPlanes(plan: JoinPlan): Promise<void>[] {
       await writeSharedFiles(docker, node.name, archive)
       if (first) return kubeadmConf
       await ahead.prepared
-      plan.unpackAhead(node)
+      plan.onTurn(node)
       if (!skipsCertificatePhases(kubeadmConf)) await prepareJoinPhases(docker, node.name, reporter)
       return kubeadmConf
     })()
@@ -68,7 +93,7 @@ function joinControlPlanes(plan: JoinPlan): Promise<void>[] {
     return (async () => {
       try {
         const [, kubeadmConf] = await Promise.all([ahead.memberJoined, readyForTurn])
-        if (first) plan.unpackAhead(node)
+        if (first) plan.onTurn(node)
         const watcher = etcdMemberJoinedWatcher()
         let nudged = Promise.resolve()
         const onLine = (line: string): void => {

@@ -34,13 +34,13 @@ const KIND_INIT_ARGS = ['init', `--config=${KUBEADM_CONF}`, '--skip-token-print'
  * not already skip any part of that phase. Older configs cannot carry the list: kind passes it as a
  * flag, and init runs its own kubelet-finalize as kind's does.
  */
-export function planInit(kubeadmConf: string, kubeProxyMode: string): InitPlan {
+export function planInit(kubeadmConf: string, kubeProxyMode: string, finalizeAlongside = true): InitPlan {
   const skipped = initConfigurationSkipPhases(kubeadmConf)
   if (!skipped) {
     const kindSkips = kubeProxyMode === 'none' ? 'preflight,addon/kube-proxy' : 'preflight'
     return { args: [...KIND_INIT_ARGS, `--skip-phases=${kindSkips}`], finalizeAlongside: false }
   }
-  if (skipped.some(phase => phase === KUBELET_FINALIZE || phase.startsWith(`${KUBELET_FINALIZE}/`))) {
+  if (!finalizeAlongside || skipped.some(phase => phase === KUBELET_FINALIZE || phase.startsWith(`${KUBELET_FINALIZE}/`))) {
     return { args: KIND_INIT_ARGS, finalizeAlongside: false }
   }
   return { args: [...KIND_INIT_ARGS, `--skip-phases=${[...skipped, KUBELET_FINALIZE].join(',')}`], finalizeAlongside: true }
@@ -91,6 +91,8 @@ export interface InitOptions {
   /** The node's kubeadm.conf as written, which planInit reads. */
   kubeadmConf: string
   kubeProxyMode: string
+  /** The kubelet-finalize-alongside speed-up; off, init runs its own phase as kind's does. */
+  finalizeAlongside: boolean
   /** Each line of init's stdout. */
   onLine: (line: string) => void
   /** Takes the transcript writes, which nothing waits for (see TranscriptSink). */
@@ -103,7 +105,7 @@ export interface InitOptions {
  */
 export async function initWithKubeletFinalize(options: InitOptions): Promise<void> {
   const { docker, phases, node, transcriptSink } = options
-  const init = planInit(options.kubeadmConf, options.kubeProxyMode)
+  const init = planInit(options.kubeadmConf, options.kubeProxyMode, options.finalizeAlongside)
   const controlPlaneStarted = controlPlaneStartedWatcher()
   let finalized: Promise<void> | undefined
   const finalize = (): Promise<void> =>

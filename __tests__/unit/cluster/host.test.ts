@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hostFacts } from '../../../src/cluster/host.js'
-import { nodeApiServer } from '../../../src/cluster/create.js'
+import { nodeApiServer } from '../../../src/cluster/endpoints.js'
 import type { DockerInfo } from '../../../src/docker/port.js'
 
 const info = (over: Partial<DockerInfo> = {}, operatingSystem = 'Debian GNU/Linux 12 (bookworm)'): DockerInfo => ({

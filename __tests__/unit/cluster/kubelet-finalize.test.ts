@@ -22,6 +22,11 @@ describe('planInit', () => {
     }
   )
 
+  it('with kubelet-finalize-alongside off, runs kind\'s own init: the config\'s skip list, kubelet-finalize included', () => {
+    const conf = kubeadmConf('v1.37.2')
+    expect(planInit(conf, 'iptables', false)).toEqual({ args: KIND_INIT, finalizeAlongside: false })
+  })
+
   it("repeats every phase the config skips, since kubeadm's flag replaces the config's list", () => {
     const conf = kubeadmConf('v1.34.4', { networking: { kubeProxyMode: 'none' } })
     expect(initConfigurationSkipPhases(conf)).toEqual(['preflight', 'addon/kube-proxy'])
