@@ -1,10 +1,6 @@
-// The node image's default CNI and storage (kind-spec §5.5, §5.6), applied from the bootstrap node.
-//
-// kind pipes each manifest to kubectl in the bootstrap node once init is over. Here its objects are
-// made straight through the API server as soon as it answers (manifest-objects.ts: the same objects,
-// written by the same field managers), which puts kindnet's DaemonSet in place before the controller
-// manager starts its controllers; kubectl in the node, after kubeadm has made admin.conf usable, does
-// whatever cannot be done that way.
+// The node image's default CNI and storage (kind-spec §5.5, §5.6): made through the API server as soon
+// as it answers, so kindnet's DaemonSet is there before the controller manager starts; kubectl in the
+// node (kind's way) does what cannot be done so. See docs/design/addons-through-api.md.
 import type { Cluster } from '../config/types.js'
 import type { DockerPort } from '../docker/port.js'
 import { prepareCniManifest } from '../kubeadm/cni.js'

@@ -1,19 +1,6 @@
-// The controller manager's own service accounts, made for it while it waits for its leader lease.
-//
-// kube-controller-manager runs each controller with a service account of its own (kubeadm sets
-// --use-service-account-credentials). Before starting a controller it gets that account, and when it is
-// missing (always, on a new cluster) it checks the namespace and creates the account: three requests a
-// controller, through one client limited to 20 requests a second (burst 30). Its informers start only
-// after every controller has, so on a new cluster no pod is created for about 5 s after it becomes
-// leader (measured here: lease to the daemon-set controller's caches synced, 5.2 s). Accounts that are
-// already there cost it one request each (1.7-2.5 s measured). The accounts it would create carry
-// nothing but their name and namespace (no labels, annotations or managed fields), so the same objects
-// made a few seconds earlier by the cluster's administrator leave the cluster as kind's would be.
-//
-// Only accounts the controller manager certainly creates are made: those of controllers that are on by
-// default and behind no feature gate, in every minor version read (1.31-1.37, cmd/kube-controller-manager
-// /app), plus the two kubeadm turns on; not when a config changes which controllers run or what they run
-// as. Anything else is left to the controller manager, as is everything when this does not work.
+// The controller manager's own service accounts, made for it while it waits for its leader lease: missing,
+// each costs it three rate-limited requests before its informers start. Only those it certainly makes, as it
+// makes them; the rest are left to it. See docs/design/controller-accounts-ahead.md.
 import { Version } from '../kubeadm/version.js'
 import { notUpYet, whenUp, type KubeApi } from './kube-api.js'
 import { kubeadmDocuments } from './kubeadm-commands.js'

@@ -1,12 +1,6 @@
-// Helping `kubeadm join` along without changing what it does, only when things happen. Three waits in a
-// join are fixed retry periods rather than the work itself:
-// - discovery polls the cluster-info ConfigMap every 5 s until the controller manager has signed it for
-//   the bootstrap token; joins therefore start once it is signed (watched for from the bootstrap node);
-// - etcd wants one membership change at a time, but the rest of a control-plane join (the kubelet's TLS
-//   bootstrap, registering and marking the node, the component checks) does not touch etcd's
-//   membership: the next control plane may start joining as soon as this one's member has joined;
-// - that TLS bootstrap: the kubelet asks its own node's API server for a certificate, which cannot answer
-//   before etcd and the API server are up there, and after each refusal it backs off for 2, 4, 8, 16 s...
+// Helping `kubeadm join` along without changing what it does: three of its waits are fixed retry periods
+// (cluster-info polling, the etcd turn, the kubelet's TLS bootstrap back-off) rather than the work itself.
+// See docs/design/join-assist.md.
 import type { DockerPort } from '../docker/port.js'
 import { KUBEADM_TOKEN } from '../kubeadm/config-data.js'
 import { run } from './node-exec.js'
@@ -60,10 +54,9 @@ export function etcdMemberJoinedWatcher(): (line: string) => boolean {
 }
 
 /**
- * Once the node's own API server is ready, a kubelet still without its client certificate is only
- * sitting out its back-off: restarting it makes it ask at once (its static pods keep running). The loop
- * runs in the node and ends with kubeadm, or when the kubelet has its certificate (kubelet.conf exists
- * from the start: the kubelet writes it pointing at the certificate it is still to get).
+ * Once the node's API server is ready, a kubelet still without its client certificate is only sitting out
+ * its back-off: a restart makes it ask at once. Ends with kubeadm or once the certificate exists (not
+ * kubelet.conf, which the kubelet writes from the start).
  */
 const NUDGE_SCRIPT = `
 certificate=/var/lib/kubelet/pki/kubelet-client-current.pem

@@ -1,6 +1,6 @@
-// kubeadm join of every node after init (kind-spec §5.7), ordered by what each step waits for rather
-// than kind's fixed sequence (control planes one by one, then workers): see join-assist.ts for the waits
-// this avoids.
+// kubeadm join of every node after init (kind-spec §5.7), ordered by what each step waits for rather than
+// kind's fixed sequence (control planes one by one, then workers). See docs/design/join-assist.md and
+// docs/design/pipelined-creation.md.
 import type { DockerPort } from '../docker/port.js'
 import type { PlannedNode } from './identity.js'
 import { etcdMemberJoinedWatcher, nudgeKubeletBootstrap, waitForClusterInfoSignature } from './join-assist.js'
@@ -61,10 +61,9 @@ async function joinControlPlanesInTurn(plan: JoinPlan): Promise<void> {
 }
 
 /**
- * etcd takes one membership change at a time: each control plane starts joining once the previous one's
- * etcd member has joined, not once its whole join is over. While waiting for its turn, it gets the shared
- * files, and once the one ahead of it has made its own certificates (so as not to take CPU from that
- * join), makes its certificates and kubeconfigs with kubeadm's own join phases and unpacks its images.
+ * etcd takes one membership change at a time: each control plane joins once the previous one's member has
+ * joined, not its whole join. Meanwhile it gets the shared files, then, once the one ahead has made its own
+ * (not to take its CPU), makes its certificates with kubeadm's join phases and unpacks its images.
  */
 function joinControlPlanes(plan: JoinPlan): Promise<void>[] {
   const { docker, reporter, phases, controlPlanes } = plan

@@ -184,11 +184,9 @@ export async function prepareJoinPhases(docker: DockerPort, node: string, report
 const CONF_NOT_WRITTEN = 90
 
 /**
- * Writes kubeadm.conf from stdin, then runs init's certificate and kubeconfig phases: the cluster CA
- * first, then the other certificates alongside the kubeconfigs, which need nothing but that CA (each
- * phase is one process generating RSA keys one after another; two at once use both cores). One exec
- * for all of it: every exec costs a process start in the node, a tenth of a second or more while it
- * boots. Each phase leaves its transcript (stdout and stderr interleaved) in the log directory.
+ * Writes kubeadm.conf from stdin, then init's certificate and kubeconfig phases: the CA first, then two at
+ * once (each makes its RSA keys one by one), in one exec since each costs a process start in a booting node.
+ * Each leaves its transcript in the log directory. See docs/design/init-certs-while-booting.md.
  */
 const PREPARE_INIT = `
 conf=$1 logs=$2

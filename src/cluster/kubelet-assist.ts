@@ -1,13 +1,6 @@
-// Helping a kubelet over a race it can lose in its first second, without changing what it does.
-//
-// On cgroup v1 with the systemd cgroup driver (kind's nodes on such hosts), a kubelet that has just
-// started creates its QoS slices through systemd and, a moment later, each pod's slice below them; when
-// systemd realises a QoS slice late, the pod's directory in the devices hierarchy cannot be made yet
-// ("failed to ensure that the pod: ... cgroups exist and are correctly applied: ... mkdir
-// /sys/fs/cgroup/devices/...: no such file or directory", kubernetes/kubernetes#103542). The pod worker
-// then retries only after its 10-15 s back-off; for etcd's static pod during kubeadm init, that is 10-15 s
-// more of init (seen in 2 creations out of 17 here). A restarted kubelet syncs its pods at once, with its
-// slices in place, and the containers it had started keep running.
+// Helping a kubelet over a pod cgroup race with systemd it can lose in its first second on cgroup v1
+// (kubernetes/kubernetes#103542): a restart syncs its pods at once instead of after a 10-15 s back-off.
+// See docs/design/pod-cgroup-race-watch.md.
 import type { DockerPort } from '../docker/port.js'
 import { firstLineWatcher } from './kubeadm-commands.js'
 import { run } from './node-exec.js'

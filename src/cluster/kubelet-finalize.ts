@@ -1,15 +1,6 @@
-// kubeadm init's last step for the kubelet, run while init waits for the control plane instead of after it.
-//
-// kubeadm init ends with its kubelet-finalize phase: it points kubelet.conf at the kubelet's rotatable
-// client certificate and restarts the kubelet. A kubelet younger than a probe's period delays each new
-// probe worker's first run by a random part of that period (kubelet prober worker.go, against probe
-// storms after a restart). CoreDNS is scheduled a few seconds after init, as soon as the node is Ready,
-// so its readiness probe (every 10 s) started 0-10 s late in every creation, kind's as much as ours.
-// The same phase, run as soon as the kubelet has registered its node and the API server has made its
-// system PriorityClasses (see NODE_REGISTERED), restarts it early enough that it is past 10 s old when
-// CoreDNS arrives on a node that becomes Ready later (the bootstrap node of a cluster with workers; not a
-// lone control plane, whose node is Ready 6-8 s after the restart); kubelet.conf and the kubelet's
-// certificate files come out as kubeadm's own phase writes them, because it is kubeadm's own phase.
+// kubeadm init's last step for the kubelet (kubelet-finalize), run while init waits for the control plane
+// instead of after it, so that CoreDNS meets a kubelet past its probe jitter (a restarted kubelet delays
+// new probes by up to their period). See docs/design/kubelet-finalize-alongside.md.
 import type { DockerPort } from '../docker/port.js'
 import { controlPlaneStartedWatcher, initConfigurationSkipPhases, kubeadm, kubeadmInit, KUBEADM_CONF, type TranscriptSink } from './kubeadm-commands.js'
 import { journalLineSeen } from './kubelet-assist.js'
@@ -29,10 +20,9 @@ export interface InitPlan {
 const KIND_INIT_ARGS = ['init', `--config=${KUBEADM_CONF}`, '--skip-token-print', '--v=6']
 
 /**
- * kind's kubeadm init (kind-spec §5.4), with kubelet-finalize left to finalizeKubelet when the config
- * carries the phases to skip (Kubernetes 1.23+; the flag replaces that list, so it repeats it) and does
- * not already skip any part of that phase. Older configs cannot carry the list: kind passes it as a
- * flag, and init runs its own kubelet-finalize as kind's does.
+ * kind's kubeadm init (kind-spec §5.4), leaving kubelet-finalize to finalizeKubelet when the config carries
+ * the phases to skip (1.23+; the flag replaces that list, so it repeats it) and skips no part of that phase;
+ * older configs cannot carry the list, and init runs its own kubelet-finalize as kind's does.
  */
 export function planInit(kubeadmConf: string, kubeProxyMode: string, finalizeAlongside = true): InitPlan {
   const skipped = initConfigurationSkipPhases(kubeadmConf)
@@ -47,19 +37,9 @@ export function planInit(kubeadmConf: string, kubeProxyMode: string, finalizeAlo
 }
 
 /**
- * The kubelet makes a static pod's mirror pod (what `kubectl get pods` shows) once it knows its own Node
- * (kubelet.go fastStaticPodsRegistration), and after that only when it syncs the pod, which for a steady
- * pod means an event (a probe result, a container's state) or a minute later. The attempt fails while the
- * API server has not yet made its system PriorityClasses (the first kubelet's journal here, 0.1 s after
- * it registered: "no PriorityClass with name system-node-critical was found" for all four pods).
- * Restarted before it had registered its node, our kubelet met the same fate: a static pod whose probes
- * had passed got its mirror pod a minute or more later, and a control plane joining meanwhile found no
- * etcd pod and failed in kubeadm's check-etcd (one HA creation in three here; another took a minute
- * longer). So the restart waits for the kubelet's "Successfully registered node" line (from any of its
- * runs) and for the API server's own line saying those classes exist (in its pod log; 0.6 s after the
- * registration in a traced creation, where kubeadm's "API server healthy" came 2 s after it), each up to
- * REGISTRATION_WAIT_SECONDS (then it goes ahead, as before): restarted then, the kubelet knows its node
- * at once and its mirror pods are made.
+ * The restart waits for the kubelet's node registration and the API server's system PriorityClasses, each up
+ * to REGISTRATION_WAIT_SECONDS: restarted earlier, it made its static pods' mirror pods a minute late and a
+ * joining control plane failed check-etcd (docs/design/kubelet-finalize-alongside.md).
  */
 const REGISTRATION_WAIT_SECONDS = 30
 const NODE_REGISTERED = 'Successfully registered node'

@@ -33,7 +33,7 @@ export async function nodeKubernetesVersion(docker: DockerPort, node: string): P
 /**
  * Renders and writes /kind/kubeadm.conf on one node (its version from nodeKubernetesVersion); returns it.
  * Given a reporter (the bootstrap node), init's certificates and kubeconfigs are made in the same command,
- * unless the config skips those phases.
+ * unless the config skips those phases (docs/design/init-certs-while-booting.md).
  */
 export async function writeKubeadmConfig(
   docker: DockerPort,

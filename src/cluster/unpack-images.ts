@@ -1,8 +1,6 @@
-// Unpacking a node's preloaded images before its pods need them. kind's node images import their
-// images with --no-unpack, so containerd unpacks each one when its first container is created: etcd and
-// the API server in the middle of kubeadm init, kindnetd and kube-proxy just when a node is waiting to
-// become Ready. Unpacking them as soon as containerd is up takes that work off the critical path. Only
-// images this node's own pods would run are unpacked, so the node ends up as it would anyway.
+// Unpacking a node's preloaded images before its pods need them: kind's images are imported with --no-unpack,
+// so containerd would unpack them on the critical path. Only what the node's own pods run, so it ends up as
+// it would anyway. See docs/design/unpack-images-ahead.md.
 import type { DockerPort } from '../docker/port.js'
 import { run } from './node-exec.js'
 
@@ -38,10 +36,9 @@ export interface InitImages {
 }
 
 /**
- * The bootstrap node's images in three waves. The DaemonSet pods come a few seconds after the API
- * server is healthy (the controller manager's service accounts are made ahead of it), so kindnetd and
- * kube-proxy are unpacked as soon as the static pods run; the addons' images wait until the API server
- * is healthy, so as not to take more CPU from its start (measured: all four early was slower than two).
+ * The bootstrap node's images in three waves: init's at boot, the DaemonSets' once the static pods run, the
+ * addons' once the API server is healthy, so as not to take CPU from its start (measured; see
+ * docs/design/unpack-images-ahead.md).
  */
 export function partitionForInit(names: string[]): InitImages {
   return {
@@ -52,10 +49,9 @@ export function partitionForInit(names: string[]): InitImages {
 }
 
 /**
- * `ctr images mount` unpacks an image into the snapshotter before mounting it, and `unmount --rm` drops
- * the view again: the unpacked layers stay, as if a container had been created. Every reference whose
- * name matches is unpacked (a node may hold two pause tags); a failure only means the kubelet unpacks
- * it later, as it would have anyway.
+ * `ctr images mount` unpacks an image into the snapshotter and `unmount --rm` drops the view, leaving the
+ * layers as a container would. Every matching reference is unpacked (a node may hold two pause tags); a
+ * failure only means the kubelet unpacks it later, as it would have anyway.
  */
 const UNPACK_SCRIPT = `
 snapshotter=$1; shift
