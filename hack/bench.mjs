@@ -1,7 +1,9 @@
 // Benchmark: the action (dist/main + dist/post, as a runner runs them) against the upstream kind CLI,
 // from the same local node image and equivalent configs, runs interleaved, medians and ratios printed.
-// "Ready" means the same for both: every node Ready and CoreDNS available.
-//   node hack/bench.mjs [--runs 3] [--topologies 1cp,1cp2w,3cp2w]
+// "Ready" means the same for all: every node Ready and CoreDNS available. The action runs twice per round:
+// with its speed-ups (the default) and with KIND_ACTION_SPEEDUPS=off (kind's strict order), so each
+// speed-up's worth and the strict mode's cost against kind show in one run.
+//   node hack/bench.mjs [--runs 3] [--topologies 1cp,1cp2w,3cp2w] [--modes on,off]
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -24,6 +26,9 @@ const TOPOLOGIES = {
   '3cp2w': { controlPlanes: 3, workers: 2 }
 }
 const chosen = option('topologies', Object.keys(TOPOLOGIES).join(',')).split(',')
+const MODES = option('modes', 'on,off').split(',')
+for (const mode of MODES) if (!['on', 'off'].includes(mode)) throw new Error(`--modes: "${mode}" is neither on nor off`)
+const CONTESTANTS = [...MODES.map(mode => `action-${mode}`), 'kind']
 
 function kindConfig({ controlPlanes, workers }) {
   const nodes = [...Array(controlPlanes).fill('control-plane'), ...Array(workers).fill('worker')]
@@ -43,8 +48,9 @@ async function waitUsable(kubeconfig, context) {
   await sh('kubectl', [...k, 'wait', '--for=condition=Available', '-n', 'kube-system', 'deployment/coredns', '--timeout=600s'])
 }
 
-async function runAction(name, topology) {
+async function runAction(name, topology, speedUps) {
   const runner = newRunner()
+  runner.env.KIND_ACTION_SPEEDUPS = speedUps
   const inputs = { cluster_name: name, node_image: IMAGE, config: kindConfig(topology), wait: '10m' }
   const start = performance.now()
   const main = await runMain(runner, inputs)
@@ -82,13 +88,13 @@ async function runKind(name, topology) {
 const results = {}
 for (const key of chosen) {
   const topology = TOPOLOGIES[key]
-  results[key] = { action: [], kind: [] }
+  results[key] = Object.fromEntries(CONTESTANTS.map(who => [who, []]))
   for (let i = 0; i < RUNS; i++) {
-    // Interleaved, alternating who goes first, so drift on the machine hits both alike.
-    const order = i % 2 === 0 ? ['action', 'kind'] : ['kind', 'action']
+    // Interleaved, rotating who goes first, so drift on the machine hits all alike.
+    const order = CONTESTANTS.map((_, j) => CONTESTANTS[(i + j) % CONTESTANTS.length])
     for (const who of order) {
       const name = `bench-${key}-${who}`
-      const r = who === 'action' ? await runAction(name, topology) : await runKind(name, topology)
+      const r = who === 'kind' ? await runKind(name, topology) : await runAction(name, topology, who.replace('action-', ''))
       results[key][who].push(r)
       const phases = r.phases ? ` (${Object.entries(r.phases).filter(([n]) => /^(Starting control-plane|Creating nodes|Waiting for)/.test(n)).map(([n, v]) => `${n.split(' ')[0].toLowerCase()} ${v.toFixed(1)}`).join(', ')})` : ''
       console.error(`${key} run ${i + 1} ${who}: ready ${r.ready.toFixed(1)} s${phases}, delete ${r.delete.toFixed(1)} s`)
@@ -96,18 +102,29 @@ for (const key of chosen) {
   }
 }
 
-console.log(`\nnode image ${IMAGE}, ${RUNS} runs per tool and topology, interleaved; medians in seconds\n`)
-console.log('| topology | action ready | kind ready | ratio action/kind | action delete | kind delete |')
-console.log('| --- | --- | --- | --- | --- | --- |')
+const ready = (r, who) => median(r[who].map(x => x.ready))
+const ratio = (a, b) => (a / b).toFixed(2)
+console.log(`\nnode image ${IMAGE}, ${RUNS} runs per contestant and topology, interleaved; medians in seconds`)
+console.log('action-on: speed-ups on (default); action-off: KIND_ACTION_SPEEDUPS=off, kind\'s strict order\n')
+const actions = CONTESTANTS.filter(who => who !== 'kind')
+const header = [...actions.map(who => `${who} ready`), 'kind ready', ...actions.map(who => `${who}/kind`), ...(actions.length === 2 ? ['on/off'] : []), ...actions.map(who => `${who} delete`), 'kind delete']
+console.log(`| topology | ${header.join(' | ')} |`)
+console.log(`| --- |${header.map(() => ' --- |').join('')}`)
 for (const [key, r] of Object.entries(results)) {
-  const a = median(r.action.map(x => x.ready))
-  const k = median(r.kind.map(x => x.ready))
-  const ad = median(r.action.map(x => x.delete))
-  const kd = median(r.kind.map(x => x.delete))
-  console.log(`| ${key} | ${a.toFixed(1)} | ${k.toFixed(1)} | ${(a / k).toFixed(2)} | ${ad.toFixed(1)} | ${kd.toFixed(1)} |`)
+  const k = ready(r, 'kind')
+  const cells = [
+    ...actions.map(who => ready(r, who).toFixed(1)),
+    k.toFixed(1),
+    ...actions.map(who => ratio(ready(r, who), k)),
+    ...(actions.length === 2 ? [ratio(ready(r, 'action-on'), ready(r, 'action-off'))] : []),
+    ...[...actions, 'kind'].map(who => median(r[who].map(x => x.delete)).toFixed(1))
+  ]
+  console.log(`| ${key} | ${cells.join(' | ')} |`)
 }
-console.log('\nAction phases (median seconds):')
-for (const [key, r] of Object.entries(results)) {
-  const names = Object.keys(r.action[0]?.phases ?? {})
-  console.log(`  ${key}: ${names.map(n => `${n} ${median(r.action.map(x => x.phases[n] ?? 0)).toFixed(1)}`).join('; ')}`)
+for (const who of actions) {
+  console.log(`\n${who} phases (median seconds):`)
+  for (const [key, r] of Object.entries(results)) {
+    const names = Object.keys(r[who][0]?.phases ?? {})
+    console.log(`  ${key}: ${names.map(n => `${n} ${median(r[who].map(x => x.phases[n] ?? 0)).toFixed(1)}`).join('; ')}`)
+  }
 }

@@ -24,6 +24,8 @@ export interface HostFacts {
   cgroupV1?: boolean
   /** The daemon is local and rootful, so this host routes to its bridge networks' container addresses. */
   routesToContainers?: boolean
+  /** The cores the Engine reports (NCPU); creation's CPU-sharing tunings derive from it. Not used in planning. */
+  cpus?: number
 }
 
 export interface ContainerPlanInput {

@@ -11,12 +11,18 @@ export function hostFacts(info: DockerInfo, env: Record<string, string | undefin
     rootless,
     cgroupV1: info.cgroupVersion !== '2',
     routesToContainers: !rootless && daemonIsLocal(info, env),
+    ...engineCpus(info),
     needsDevMapper:
       ['btrfs', 'zfs', 'devicemapper'].includes(info.driver) || ['btrfs', 'zfs', 'xfs'].includes(info.backingFilesystem),
     ...(env.KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER !== undefined
       ? { snapshotter: env.KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER }
       : {})
   }
+}
+
+function engineCpus(info: DockerInfo): { cpus?: number } {
+  const cpus = (info.raw as { NCPU?: unknown } | undefined)?.NCPU
+  return typeof cpus === 'number' && cpus > 0 ? { cpus } : {}
 }
 
 /** A daemon on this host's own Unix socket, not a VM behind it (Docker Desktop) nor a remote DOCKER_HOST. */

@@ -35,16 +35,21 @@ export interface InitImages {
   forAddons: string[]
 }
 
+/** The most cores on which the three waves were measured to beat fewer (2); above, see partitionForInit. */
+export const WAVES_MEASURED_UP_TO_CPUS = 2
+
 /**
  * The bootstrap node's images in three waves: init's at boot, the DaemonSets' once the static pods run, the
- * addons' once the API server is healthy, so as not to take CPU from its start (measured; see
- * docs/design/unpack-images-ahead.md).
+ * addons' once the API server is healthy, so as not to take CPU from its start (measured on 2 cores; see
+ * docs/design/unpack-images-ahead.md). With more cores than that the DaemonSets' go with init's: the
+ * waves only spread CPU that such a host has to spare (not measured here: no such machine).
  */
-export function partitionForInit(names: string[]): InitImages {
+export function partitionForInit(names: string[], cpus = WAVES_MEASURED_UP_TO_CPUS): InitImages {
+  const early = cpus > WAVES_MEASURED_UP_TO_CPUS ? [...KUBEADM_INIT_IMAGES, ...EVERY_NODE_IMAGES] : KUBEADM_INIT_IMAGES
   return {
-    forInit: names.filter(name => KUBEADM_INIT_IMAGES.includes(name)),
-    forNode: names.filter(name => !KUBEADM_INIT_IMAGES.includes(name) && EVERY_NODE_IMAGES.includes(name)),
-    forAddons: names.filter(name => !KUBEADM_INIT_IMAGES.includes(name) && !EVERY_NODE_IMAGES.includes(name))
+    forInit: names.filter(name => early.includes(name)),
+    forNode: names.filter(name => !early.includes(name) && EVERY_NODE_IMAGES.includes(name)),
+    forAddons: names.filter(name => !early.includes(name) && !EVERY_NODE_IMAGES.includes(name))
   }
 }
 

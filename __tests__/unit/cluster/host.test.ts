@@ -41,6 +41,13 @@ describe('hostFacts: whether this host routes to container addresses', () => {
   })
 })
 
+describe('hostFacts: cores', () => {
+  it("takes the Engine's NCPU, and none when it reports none", () => {
+    expect(hostFacts(info({ raw: { NCPU: 4 } }), {}).cpus).toBe(4)
+    expect(hostFacts(info({ raw: {} }), {}).cpus).toBeUndefined()
+  })
+})
+
 describe('nodeApiServer', () => {
   const node = { name: 'kind-control-plane', role: 'control-plane', ipv4: '172.18.0.3', ipv6: 'fc00:f853:ccd:e793::3' }
   it('uses the IPv4 address unless the cluster is IPv6-only', () => {

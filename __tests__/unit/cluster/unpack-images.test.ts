@@ -35,5 +35,14 @@ describe('partitionForInit', () => {
       forNode: ['kindnetd', 'kube-proxy'],
       forAddons: ['coredns', 'local-path-provisioner']
     })
+    expect(partitionForInit(imagesToUnpack('control-plane', true), 2)).toEqual(partitionForInit(imagesToUnpack('control-plane', true)))
+  })
+
+  it('on more cores than the waves were measured on, unpacks the DaemonSets\' images with init\'s at boot', () => {
+    expect(partitionForInit(imagesToUnpack('control-plane', true), 4)).toEqual({
+      forInit: ['pause', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kindnetd', 'kube-proxy'],
+      forNode: [],
+      forAddons: ['coredns', 'local-path-provisioner']
+    })
   })
 })

@@ -22,8 +22,8 @@ export function unpackImagesAhead(c: Creation): void {
     )
   }
   // The bootstrap node in waves (partitionForInit): init's images as soon as containerd runs, the
-  // DaemonSets' once the static pods run, the addons' once the API server answers.
-  const waves = partitionForInit(imagesToUnpack(bootstrap.role, true))
+  // DaemonSets' once the static pods run (at boot too, on more cores), the addons' once the API server answers.
+  const waves = partitionForInit(imagesToUnpack(bootstrap.role, true), c.host.cpus)
   m.booted.of(bootstrap.name).whenReached(() => unpack(bootstrap, waves.forInit))
   m.controlPlaneStarted.whenReached(() => unpack(bootstrap, waves.forNode))
   m.apiServerAnswers.whenReached(() => unpack(bootstrap, waves.forAddons))
