@@ -15,18 +15,10 @@ import {
   type MainResult,
   type Runner
 } from './harness.js'
+import { HA_3CP_2W } from '../helpers/kind-configs.js'
 
 const CLUSTER = 'e2e-ha'
-const CONFIG = `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-nodes:
-- role: control-plane
-- role: control-plane
-- role: control-plane
-- role: worker
-  labels: {tier: backend}
-- role: worker
-`
+const CONFIG = HA_3CP_2W
 
 describe('HA cluster through the built action', () => {
   let runner: Runner
