@@ -5,9 +5,9 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CONTROLLER_ACCOUNTS } from '../../src/cluster/controller-accounts.js'
-import { ECHO, NODE_IMAGE, jobEnv, kind, newRunner, retry, runMain, runPost, sh, type MainResult, type Runner } from './harness.js'
+import { NODE_IMAGE, clusterThroughAction, jobEnv, kind, retry, sh } from './harness.js'
 
 const THEIRS = 'par-api-kind'
 const OURS = 'par-api-ours'
@@ -69,22 +69,18 @@ async function inventory(env: Record<string, string>, cluster: string, context: 
 }
 
 describe('API objects of a cluster made by the action and by the kind CLI', () => {
-  let runner: Runner
-  let main: MainResult
   const kindConfig = join(mkdtempSync(join(tmpdir(), 'parity-api-')), 'kubeconfig')
   const kindEnv = { ...process.env, KUBECONFIG: kindConfig } as Record<string, string>
-
-  beforeAll(async () => {
-    await kind(['create', 'cluster', '--name', THEIRS, '--image', NODE_IMAGE, '--kubeconfig', kindConfig, '--wait', '5m'])
-    runner = newRunner()
-    main = await runMain(runner, { cluster_name: OURS, node_image: NODE_IMAGE, wait: '5m' }, { echo: ECHO })
-    if (main.exitCode !== 0) throw new Error(`main step failed:\n${main.log.slice(-6000)}`)
-  })
-
-  afterAll(async () => {
-    if (main) await runPost(runner, main.step, { echo: ECHO })
-    await kind(['delete', 'cluster', '--name', THEIRS, '--kubeconfig', kindConfig]).catch(() => undefined)
-  })
+  // The kind CLI's cluster first, then ours; ours is deleted by its post step, then theirs.
+  const { runner, main } = clusterThroughAction(
+    { cluster_name: OURS, node_image: NODE_IMAGE, wait: '5m' },
+    {
+      before: () => kind(['create', 'cluster', '--name', THEIRS, '--image', NODE_IMAGE, '--kubeconfig', kindConfig, '--wait', '5m']),
+      after: async () => {
+        await kind(['delete', 'cluster', '--name', THEIRS, '--kubeconfig', kindConfig]).catch(() => undefined)
+      }
+    }
+  )
 
   it("made the controller manager's service accounts ahead of it, and said so", () => {
     const line = main.log.split('\n').find(l => l.startsWith("Made the controller manager's service accounts ahead of it"))

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { BAD_ROLE, KIND_HEADER } from '../helpers/kind-configs.js'
 import { ECHO, NODE_IMAGE, containersOf, docker, newRunner, runMain, runPost, volumesOf, volumeExists } from './harness.js'
 
 describe('failures', () => {
@@ -17,7 +18,7 @@ describe('failures', () => {
 
   it('a bad config fails before anything is created, naming the field', async () => {
     const runner = newRunner()
-    const config = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: master\n'
+    const config = BAD_ROLE
     const main = await runMain(runner, { cluster_name: 'e2e-badconfig', node_image: NODE_IMAGE, config }, { echo: ECHO })
     expect(main.exitCode).toBe(1)
     expect(main.log).toMatch(/::error::.*nodes\[0\]\.role/)
@@ -29,9 +30,7 @@ describe('failures', () => {
   it('a kubeadm patch that breaks init fails in the init phase with kubeadm output, and post cleans up', async () => {
     const runner = newRunner()
     const config = [
-      'kind: Cluster',
-      'apiVersion: kind.x-k8s.io/v1alpha4',
-      'kubeadmConfigPatches:',
+      `${KIND_HEADER}kubeadmConfigPatches:`,
       '- |',
       '  kind: ClusterConfiguration',
       // A control-plane version this kubeadm refuses: init fails at once, in kubeadm's own words.

@@ -1,50 +1,25 @@
 // Three control planes and two workers behind the load balancer, from an inline config; the API keeps
 // answering through the load balancer when a control-plane container stops.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CONTROLLER_ACCOUNTS } from '../../src/cluster/controller-accounts.js'
-import {
-  ECHO,
-  NODE_IMAGE,
-  containersOf,
-  docker,
-  kubectl,
-  newRunner,
-  retry,
-  runMain,
-  runPost,
-  type MainResult,
-  type Runner
-} from './harness.js'
+import { HA_3CP_2W } from '../helpers/kind-configs.js'
+import { NODE_IMAGE, clusterThroughAction, containersOf, docker, kubectl, retry } from './harness.js'
 
 const CLUSTER = 'e2e-ha'
-const CONFIG = `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-nodes:
-- role: control-plane
-- role: control-plane
-- role: control-plane
-- role: worker
-  labels: {tier: backend}
-- role: worker
-`
+const CONFIG = HA_3CP_2W
 
 describe('HA cluster through the built action', () => {
-  let runner: Runner
-  let main: MainResult
-
-  beforeAll(async () => {
-    runner = newRunner()
-    main = await runMain(runner, { cluster_name: CLUSTER, node_image: NODE_IMAGE, config: CONFIG, wait: '8m' }, { echo: ECHO })
-    if (main.exitCode !== 0) throw new Error(`main step failed:\n${main.log.slice(-6000)}`)
-  })
-
-  afterAll(async () => {
-    if (main) {
-      const post = await runPost(runner, main.step, { echo: ECHO })
-      expect(post.exitCode).toBe(0)
-      expect(await containersOf(CLUSTER)).toEqual([])
+  const { runner, main } = clusterThroughAction(
+    { cluster_name: CLUSTER, node_image: NODE_IMAGE, config: CONFIG, wait: '8m' },
+    {
+      after: async post => {
+        if (post) {
+          expect(post.exitCode).toBe(0)
+          expect(await containersOf(CLUSTER)).toEqual([])
+        }
+      }
     }
-  })
+  )
 
   it('creates the nodes and the load balancer with kind names and roles', async () => {
     const names = await containersOf(CLUSTER)

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import YAML from 'yaml'
-import { afterAll } from 'vitest'
+import { afterAll, beforeAll } from 'vitest'
 // @ts-expect-error plain ESM JavaScript shared with hack/run-action.sh
 import * as runnerModule from '../../hack/runner.mjs'
 
@@ -46,6 +46,58 @@ export function newRunner(): Runner {
 afterAll(() => {
   for (const r of runners.splice(0)) runner.disposeRunner(r)
 })
+
+export interface PostResult {
+  exitCode: number
+  log: string
+}
+
+/** One main step of an e2e file's preamble: the action's inputs, and a name for its failure message. */
+export interface MainStep {
+  inputs: Record<string, string>
+  label?: string
+}
+
+export interface PreambleOptions {
+  /** Run first in beforeAll, before the runner is made (an image the step loads, a reference cluster). */
+  before?: () => Promise<unknown>
+  /** Run in afterAll after the post steps, with the last post step's result (undefined when no main step ran). */
+  after?: (post: PostResult | undefined) => Promise<void>
+}
+
+/**
+ * The preamble of an e2e file whose clusters the built action makes, as a workflow runs it: in
+ * beforeAll, a fresh runner and dist/main once per step, in order, failing the file (with the end of the
+ * step's log) at the first step that fails; in afterAll, dist/post for every main step that ran, in
+ * reverse order (each post step runs even when its main step failed, as on a runner). Call it in a
+ * describe block; the returned runner and main results are filled in once beforeAll has run.
+ */
+export function clustersThroughAction(steps: MainStep[], options: PreambleOptions = {}): { runner: Runner; mains: MainResult[] } {
+  const shared = { runner: {} as Runner, mains: steps.map(() => ({}) as MainResult) }
+  let ran = 0
+  beforeAll(async () => {
+    await options.before?.()
+    Object.assign(shared.runner, newRunner())
+    for (const [i, step] of steps.entries()) {
+      Object.assign(shared.mains[i], await runMain(shared.runner, step.inputs, { echo: ECHO }))
+      ran = i + 1
+      const main = shared.mains[i]
+      if (main.exitCode !== 0) throw new Error(`main step${step.label ? ` ${step.label}` : ''} failed:\n${main.log.slice(-6000)}`)
+    }
+  })
+  afterAll(async () => {
+    let post: PostResult | undefined
+    for (const main of shared.mains.slice(0, ran).reverse()) post = await runPost(shared.runner, main.step, { echo: ECHO })
+    await options.after?.(post)
+  })
+  return shared
+}
+
+/** clustersThroughAction for the one cluster most e2e files make. */
+export function clusterThroughAction(inputs: Record<string, string>, options: PreambleOptions = {}): { runner: Runner; main: MainResult } {
+  const { runner, mains } = clustersThroughAction([{ inputs }], options)
+  return { runner, main: mains[0] }
+}
 
 /** Every file below dir, as paths relative to it. */
 export function filesBelow(dir: string): string[] {

@@ -18,36 +18,17 @@ import { Phases, silentReporter } from '../../src/cluster/phases.js'
 import { DockerodePort } from '../../src/docker/dockerode-port.js'
 import { HAPROXY_CONFIG_PATH } from '../../src/kubeadm/loadbalancer.js'
 import { LOAD_BALANCER_IMAGE } from '../../src/node-images.js'
+import { CERT_SAN_JSON6902, HA_2CP_2W_PORTS, IPV6, KIND_HEADER, SINGLE_NODE } from '../helpers/kind-configs.js'
 import { KIND_CLI, NODE_IMAGE, containersOf, docker, kind, retry } from './harness.js'
 
 const port = new DockerodePort()
 const OWNER = { 'io.github.kind-action.owner': 'parity-test' }
 
 const SCENARIOS: Record<string, string> = {
-  single: `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-`,
-  'ha-workers': `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-nodes:
-- role: control-plane
-- role: control-plane
-- role: worker
-  labels: {tier: backend}
-- role: worker
-  extraPortMappings:
-  - containerPort: 30080
-    hostPort: 0
-    listenAddress: 127.0.0.1
-`,
-  ipv6: `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-networking:
-  ipFamily: ipv6
-`,
-  dual: `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-networking:
+  single: SINGLE_NODE,
+  'ha-workers': HA_2CP_2W_PORTS,
+  ipv6: IPV6,
+  dual: `${KIND_HEADER}networking:
   ipFamily: dual
   kubeProxyMode: ipvs
 featureGates:
@@ -55,9 +36,7 @@ featureGates:
 runtimeConfig:
   api/alpha: "false"
 `,
-  patches: `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-kubeadmConfigPatches:
+  patches: `${KIND_HEADER}kubeadmConfigPatches:
 - |
   kind: ClusterConfiguration
   apiServer:
@@ -66,15 +45,7 @@ kubeadmConfigPatches:
 - |
   kind: KubeletConfiguration
   maxPods: 150
-kubeadmConfigPatchesJSON6902:
-- group: kubeadm.k8s.io
-  version: v1beta3
-  kind: ClusterConfiguration
-  patch: |
-    - op: add
-      path: /apiServer/certSANs/-
-      value: my-hostname
-nodes:
+${CERT_SAN_JSON6902}nodes:
 - role: control-plane
   kubeadmConfigPatches:
   - |

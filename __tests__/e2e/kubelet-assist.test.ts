@@ -10,6 +10,7 @@ import { restartKubeletAfterPodCgroupRace } from '../../src/cluster/kubelet-assi
 import { run } from '../../src/cluster/node-exec.js'
 import { Phases, silentReporter } from '../../src/cluster/phases.js'
 import { DockerodePort } from '../../src/docker/dockerode-port.js'
+import { SINGLE_NODE } from '../helpers/kind-configs.js'
 import { NODE_IMAGE, retry } from './harness.js'
 
 const port = new DockerodePort()
@@ -31,7 +32,7 @@ async function standIn(unit: string, line: string): Promise<void> {
 
 describe('kubelet assist (real node container, stand-in kubelet units)', () => {
   beforeAll(async () => {
-    const cluster = loadClusterConfig('kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n', {
+    const cluster = loadClusterConfig(SINGLE_NODE, {
       defaultImage: NODE_IMAGE,
       nameOverride: CLUSTER,
       cwd: process.cwd()

@@ -1,42 +1,20 @@
 // 1 control plane + 2 workers, and a second cluster beside it in the same job: each with its own
 // context in the same kubeconfig; the upstream kind CLI deletes one of ours; post steps clean up.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  ECHO,
-  NODE_IMAGE,
-  containersOf,
-  docker,
-  kind,
-  kubeconfigContexts,
-  kubectl,
-  newRunner,
-  runMain,
-  runPost,
-  type MainResult,
-  type Runner
-} from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { ECHO, NODE_IMAGE, clustersThroughAction, containersOf, docker, kind, kubeconfigContexts, kubectl, runPost } from './harness.js'
 
 const A = 'e2e-workers'
 const B = 'e2e-second'
 
 describe('two clusters in one job', () => {
-  let runner: Runner
-  let a: MainResult
-  let b: MainResult
-
-  beforeAll(async () => {
-    runner = newRunner()
-    // Two steps of one job, one after the other, as a workflow runs them.
-    a = await runMain(runner, { cluster_name: A, node_image: NODE_IMAGE, workers: '2' }, { echo: ECHO })
-    if (a.exitCode !== 0) throw new Error(`main step A failed:\n${a.log.slice(-6000)}`)
-    b = await runMain(runner, { cluster_name: B, node_image: NODE_IMAGE }, { echo: ECHO })
-    if (b.exitCode !== 0) throw new Error(`main step B failed:\n${b.log.slice(-6000)}`)
-  })
-
-  afterAll(async () => {
-    if (b) await runPost(runner, b.step, { echo: ECHO })
-    if (a) await runPost(runner, a.step, { echo: ECHO })
-  })
+  // Two steps of one job, one after the other, as a workflow runs them (post steps: B's, then A's).
+  const {
+    runner,
+    mains: [a, b]
+  } = clustersThroughAction([
+    { label: 'A', inputs: { cluster_name: A, node_image: NODE_IMAGE, workers: '2' } },
+    { label: 'B', inputs: { cluster_name: B, node_image: NODE_IMAGE } }
+  ])
 
   it('names the nodes as kind does and reports them', async () => {
     expect(await containersOf(A)).toEqual([`${A}-control-plane`, `${A}-worker`, `${A}-worker2`])

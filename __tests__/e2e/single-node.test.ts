@@ -3,26 +3,23 @@
 import { mkdtempSync, readdirSync, existsSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../helpers/docker.js'
 import {
   ECHO,
   NODE_IMAGE,
+  clusterThroughAction,
   containersOf,
   docker,
   kind,
   kubeconfigContexts,
   kubectl,
   filesBelow,
-  newRunner,
   retry,
   runStep,
-  runMain,
   runPost,
   volumeExists,
-  volumesOf,
-  type MainResult,
-  type Runner
+  volumesOf
 } from './harness.js'
 
 const CLUSTER = 'e2e-single'
@@ -74,24 +71,12 @@ spec:
 `
 
 describe('single-node cluster through the built action', () => {
-  let runner: Runner
-  let main: MainResult
+  const inputs = { cluster_name: CLUSTER, node_image: NODE_IMAGE, load_images: BUSYBOX_IMAGE, wait: '5m' }
+  const { runner, main } = clusterThroughAction(inputs, { before: ensureBusyboxImage })
   let volumes: string[] = []
 
   beforeAll(async () => {
-    await ensureBusyboxImage()
-    runner = newRunner()
-    main = await runMain(
-      runner,
-      { cluster_name: CLUSTER, node_image: NODE_IMAGE, load_images: BUSYBOX_IMAGE, wait: '5m' },
-      { echo: ECHO }
-    )
-    if (main.exitCode !== 0) throw new Error(`main step failed:\n${main.log.slice(-6000)}`)
     volumes = await volumesOf(CLUSTER)
-  })
-
-  afterAll(async () => {
-    if (main) await runPost(runner, main.step, { echo: ECHO })
   })
 
   it('sets the documented outputs', () => {

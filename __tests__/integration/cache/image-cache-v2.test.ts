@@ -1,5 +1,5 @@
 // The image cache through the v2 cache protocol that github.com runners use: twirp CacheService (a
-// stand-in of ours) + Azure blob storage (Azurite, independent), see cache-service-v2.ts. The v1 suite
+// stand-in of ours) + Azure blob storage (Azurite, independent), see helpers/github-services.ts. The v1 suite
 // (image-cache.test.ts, against nektos/act's server) covers the policy and failure paths; this one shows
 // that a large image survives the v2 path byte for byte: block uploads past 128 MiB, ranged downloads.
 import { execFileSync } from 'node:child_process'
@@ -14,7 +14,7 @@ import { ActionsCacheService } from '../../../src/cache/service.js'
 import { ensureImage } from '../../../src/cluster/images.js'
 import { DockerodePort } from '../../../src/docker/dockerode-port.js'
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../helpers/docker.js'
-import { startCacheServiceV2, useCacheServiceV2, type CacheServiceV2 } from './cache-service-v2.js'
+import { startCacheServiceV2, useCacheServiceV2, type CacheServiceV2 } from '../../helpers/github-services.js'
 
 const docker = new DockerodePort()
 const service = new ActionsCacheService()

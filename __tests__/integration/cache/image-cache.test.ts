@@ -19,7 +19,7 @@ import { DockerodePort } from '../../../src/docker/dockerode-port.js'
 import type { DockerPort, ImageInfo } from '../../../src/docker/port.js'
 import type { CachePolicy } from '../../../src/inputs.js'
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../helpers/docker.js'
-import { startCacheServer, useCacheService, type CacheServer } from './cache-server.js'
+import { startCacheServer, useCacheService, type CacheServer } from '../../helpers/github-services.js'
 import { serveImage } from './registry.js'
 
 const docker = new DockerodePort()

@@ -20,7 +20,7 @@ import { ActionsCacheService } from '../../../src/cache/service.js'
 import { ensureImage } from '../../../src/cluster/images.js'
 import { DockerodePort } from '../../../src/docker/dockerode-port.js'
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../../helpers/docker.js'
-import { startCacheServer, useCacheService, type CacheServer } from './cache-server.js'
+import { startCacheServer, useCacheService, type CacheServer } from '../../helpers/github-services.js'
 
 const docker = new DockerodePort()
 const service = new ActionsCacheService()

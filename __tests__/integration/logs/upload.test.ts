@@ -1,5 +1,5 @@
 // Uploading the bundle with the real @actions/artifact v6 client against the artifact protocol served on
-// loopback by our own stand-in of the service (artifact-server.ts says why not act's), and the post step's
+// loopback by our own stand-in of the service (helpers/github-services.ts says why not act's), and the post step's
 // logs-then-summary-then-delete order on stand-in nodes.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -14,7 +14,7 @@ import { exportLogs } from '../../../src/logs/export.js'
 import { reportInPost } from '../../../src/logs/post-report.js'
 import type { ActionState } from '../../../src/state.js'
 import { uniqueName } from '../../helpers/docker.js'
-import { startArtifactServer, type ArtifactServer } from './artifact-server.js'
+import { startArtifactServer, useArtifactService, type ArtifactServer } from '../../helpers/github-services.js'
 import { ensureStandInImage, removeContainers, startStandInCluster } from './stand-in-node.js'
 
 const docker = new DockerodePort()
@@ -39,21 +39,14 @@ function recorder(): Reporter & { lines: string[]; warnings: string[] } {
 }
 
 // @actions/artifact reads its service from the process environment.
-const SERVICE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL', 'GITHUB_SERVER_URL'] as const
-let saved: Record<string, string | undefined> = {}
 let server: ArtifactServer
+let restoreEnv: () => void
 beforeEach(async () => {
   server = await startArtifactServer()
-  saved = Object.fromEntries(SERVICE_ENV.map(k => [k, process.env[k]]))
-  process.env.ACTIONS_RUNTIME_TOKEN = server.token
-  process.env.ACTIONS_RESULTS_URL = server.url
-  process.env.GITHUB_SERVER_URL = 'https://github.com'
+  restoreEnv = useArtifactService(server)
 })
 afterEach(async () => {
-  for (const k of SERVICE_ENV) {
-    if (saved[k] === undefined) delete process.env[k]
-    else process.env[k] = saved[k]
-  }
+  restoreEnv()
   await server.close()
 })
 

@@ -1,43 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { applyDefaults, type DefaultsOptions } from '../../../src/config/defaults.js'
 import type { Cluster, Node, RawCluster } from '../../../src/config/types.js'
+import { cluster, node } from '../../helpers/cluster.js'
 
 const IMAGE = 'kindest/node:v1.33.1'
 const OPTIONS: DefaultsOptions = { defaultImage: IMAGE, cwd: '/work/repo' }
 
 function defaultNode(role: Node['role']): Node {
-  return {
-    role,
-    image: IMAGE,
-    labels: {},
-    extraMounts: [],
-    extraPortMappings: [],
-    kubeadmConfigPatches: [],
-    kubeadmConfigPatchesJSON6902: []
-  }
+  return node(role, { image: IMAGE })
 }
 
 describe('applyDefaults', () => {
   it('turns an empty config into kind’s default cluster, field for field', () => {
-    expect(applyDefaults({}, OPTIONS)).toStrictEqual<Cluster>({
-      name: 'kind',
-      nodes: [defaultNode('control-plane')],
-      networking: {
-        ipFamily: 'ipv4',
-        apiServerPort: 0,
-        apiServerAddress: '127.0.0.1',
-        podSubnet: '10.244.0.0/16',
-        serviceSubnet: '10.96.0.0/16',
-        disableDefaultCNI: false,
-        kubeProxyMode: 'iptables'
-      },
-      featureGates: {},
-      runtimeConfig: {},
-      kubeadmConfigPatches: [],
-      kubeadmConfigPatchesJSON6902: [],
-      containerdConfigPatches: [],
-      containerdConfigPatchesJSON6902: []
-    })
+    // (helpers/cluster.ts writes kind's default cluster out field for field)
+    expect(applyDefaults({}, OPTIONS)).toStrictEqual<Cluster>(cluster([defaultNode('control-plane')]))
   })
 
   it.each([

@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest'
 import { loadClusterConfig } from '../../../src/config/load.js'
 import type { Cluster, Node } from '../../../src/config/types.js'
+import { DEFAULT_NETWORKING, cluster, node } from '../../helpers/cluster.js'
+import { CERT_SAN_JSON6902, DUAL_STACK, KIND_HEADER, SINGLE_NODE } from '../../helpers/kind-configs.js'
 
 const IMAGE = 'kindest/node:v1.33.1'
 const CWD = '/home/runner/work/repo'
@@ -13,47 +15,17 @@ function load(yaml: string): Cluster {
 }
 
 function plainNode(role: Node['role'], changes: Partial<Node> = {}): Node {
-  return {
-    role,
-    image: IMAGE,
-    labels: {},
-    extraMounts: [],
-    extraPortMappings: [],
-    kubeadmConfigPatches: [],
-    kubeadmConfigPatchesJSON6902: [],
-    ...changes
-  }
-}
-
-const IPV4_NETWORKING: Cluster['networking'] = {
-  ipFamily: 'ipv4',
-  apiServerPort: 0,
-  apiServerAddress: '127.0.0.1',
-  podSubnet: '10.244.0.0/16',
-  serviceSubnet: '10.96.0.0/16',
-  disableDefaultCNI: false,
-  kubeProxyMode: 'iptables'
+  return node(role, { image: IMAGE, ...changes })
 }
 
 function defaultCluster(changes: Partial<Cluster> = {}): Cluster {
-  return {
-    name: 'kind',
-    nodes: [plainNode('control-plane')],
-    networking: IPV4_NETWORKING,
-    featureGates: {},
-    runtimeConfig: {},
-    kubeadmConfigPatches: [],
-    kubeadmConfigPatchesJSON6902: [],
-    containerdConfigPatches: [],
-    containerdConfigPatchesJSON6902: [],
-    ...changes
-  }
+  return cluster([plainNode('control-plane')], changes)
 }
 
 describe("kind's example configs", () => {
   it.each<[string, string, Cluster]>([
-    ['the minimal config', 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n', defaultCluster()],
-    ['a named cluster', 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nname: app-1-cluster\n', defaultCluster({ name: 'app-1-cluster' })],
+    ['the minimal config', SINGLE_NODE, defaultCluster()],
+    ['a named cluster', `${KIND_HEADER}name: app-1-cluster\n`, defaultCluster({ name: 'app-1-cluster' })],
     [
       'HA: three control planes and three workers',
       `# technically valid, config file with a full ha cluster
@@ -79,9 +51,7 @@ nodes:
     ],
     [
       'extraMounts with every field',
-      `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-nodes:
+      `${KIND_HEADER}nodes:
 - role: control-plane
   # a mount from the host into the node
   extraMounts:
@@ -106,9 +76,7 @@ nodes:
     ],
     [
       'extraPortMappings with a listen address',
-      `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-nodes:
+      `${KIND_HEADER}nodes:
 - role: control-plane
   extraPortMappings:
   - containerPort: 80
@@ -122,9 +90,7 @@ nodes:
     ],
     [
       'ingress: node label patch and ports 80/443',
-      `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-nodes:
+      `${KIND_HEADER}nodes:
 - role: control-plane
   kubeadmConfigPatches:
   - |
@@ -154,23 +120,13 @@ nodes:
     ],
     [
       'kubeadm merge and JSON 6902 patches with three workers',
-      `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-kubeadmConfigPatches:
+      `${KIND_HEADER}kubeadmConfigPatches:
 - |
   apiVersion: kubelet.config.k8s.io/v1beta1
   kind: KubeletConfiguration
   evictionHard:
     nodefs.available: "0%"
-kubeadmConfigPatchesJSON6902:
-- group: kubeadm.k8s.io
-  version: v1beta3
-  kind: ClusterConfiguration
-  patch: |
-    - op: add
-      path: /apiServer/certSANs/-
-      value: my-hostname
-nodes:
+${CERT_SAN_JSON6902}nodes:
 - role: control-plane
 - role: worker
 - role: worker
@@ -191,9 +147,7 @@ nodes:
     ],
     [
       'a containerd registry mirror patch',
-      `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-containerdConfigPatches:
+      `${KIND_HEADER}containerdConfigPatches:
 - |-
   [plugins."io.containerd.grpc.v1.cri".registry]
     config_path = "/etc/containerd/certs.d"
@@ -204,9 +158,7 @@ containerdConfigPatches:
     ],
     [
       'per-node patches, with a control plane listed last',
-      `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-nodes:
+      `${KIND_HEADER}nodes:
 - role: control-plane
 - role: worker
 - role: worker
@@ -248,9 +200,7 @@ nodes:
     ],
     [
       'node labels and per-node images',
-      `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-nodes:
+      `${KIND_HEADER}nodes:
 - role: control-plane
   image: kindest/node:v1.32.5
 - role: worker
@@ -276,10 +226,10 @@ nodes:
     ],
     [
       'dual stack',
-      'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  ipFamily: dual\n',
+      DUAL_STACK,
       defaultCluster({
         networking: {
-          ...IPV4_NETWORKING,
+          ...DEFAULT_NETWORKING,
           ipFamily: 'dual',
           podSubnet: '10.244.0.0/16,fd00:10:244::/56',
           serviceSubnet: '10.96.0.0/16,fd00:10:96::/112'
@@ -288,10 +238,10 @@ nodes:
     ],
     [
       'IPv6 with the API server on IPv4 loopback',
-      'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  ipFamily: ipv6\n  apiServerAddress: 127.0.0.1\n',
+      `${KIND_HEADER}networking:\n  ipFamily: ipv6\n  apiServerAddress: 127.0.0.1\n`,
       defaultCluster({
         networking: {
-          ...IPV4_NETWORKING,
+          ...DEFAULT_NETWORKING,
           ipFamily: 'ipv6',
           apiServerAddress: '127.0.0.1',
           podSubnet: 'fd00:10:244::/56',
@@ -301,9 +251,7 @@ nodes:
     ],
     [
       'networking knobs: fixed API server port, subnets, no CNI, nftables',
-      `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-networking:
+      `${KIND_HEADER}networking:
   apiServerAddress: "127.0.0.1"
   apiServerPort: 6443
   podSubnet: "10.244.0.0/16"
@@ -312,14 +260,12 @@ networking:
   kubeProxyMode: "nftables"
 `,
       defaultCluster({
-        networking: { ...IPV4_NETWORKING, apiServerPort: 6443, serviceSubnet: '10.96.0.0/12', disableDefaultCNI: true, kubeProxyMode: 'nftables' }
+        networking: { ...DEFAULT_NETWORKING, apiServerPort: 6443, serviceSubnet: '10.96.0.0/12', disableDefaultCNI: true, kubeProxyMode: 'nftables' }
       })
     ],
     [
       'feature gates and runtime config',
-      `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-featureGates:
+      `${KIND_HEADER}featureGates:
   "CSIMigration": true
 runtimeConfig:
   "api/alpha": "false"
@@ -329,9 +275,7 @@ runtimeConfig:
     ],
     [
       "kind's valid-many-fields.yaml (IPv6: ports listen on ::)",
-      `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-name: not-default
+      `${KIND_HEADER}name: not-default
 featureGates:
   AllBeta: false
 networking:
@@ -354,7 +298,7 @@ nodes:
         name: 'not-default',
         featureGates: { AllBeta: false },
         networking: {
-          ...IPV4_NETWORKING,
+          ...DEFAULT_NETWORKING,
           ipFamily: 'ipv6',
           apiServerAddress: '::1',
           podSubnet: 'fd00:10:244::/56',
@@ -371,9 +315,7 @@ nodes:
     ],
     [
       "kind's valid-port-and-mount.yaml (a relative hostPath)",
-      `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-nodes:
+      `${KIND_HEADER}nodes:
 - role: control-plane
   extraPortMappings:
   - hostPort: 80

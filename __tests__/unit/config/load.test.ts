@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/config/errors.js'
 import { classifyConfigInput, loadClusterConfig, type LoadOptions } from '../../../src/config/load.js'
+import { KIND_HEADER, ONE_CP_ONE_WORKER } from '../../helpers/kind-configs.js'
 
-const HEADER = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n'
+const HEADER = KIND_HEADER
 const ACCEPTED = 'give the path of a kind Cluster config file, or the config itself as YAML'
 
 let dir = ''
@@ -55,7 +56,7 @@ describe('classifyConfigInput', () => {
 
 describe('loadClusterConfig', () => {
   it('loads inline YAML, defaulted', () => {
-    const cluster = loadClusterConfig(`${HEADER}nodes:\n- role: control-plane\n- role: worker\n`, options)
+    const cluster = loadClusterConfig(ONE_CP_ONE_WORKER, options)
     expect(cluster.name).toBe('kind')
     expect(cluster.nodes.map((n) => [n.role, n.image])).toEqual([
       ['control-plane', 'kindest/node:v1.33.1'],

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/config/errors.js'
 import { parseClusterConfig } from '../../../src/config/parse.js'
 import type { RawCluster } from '../../../src/config/types.js'
+import { CERT_SAN_JSON6902, KIND_HEADER } from '../../helpers/kind-configs.js'
 
-const HEADER = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n'
+const HEADER = KIND_HEADER
 
 function problemsOf(text: string, source = 'cluster.yaml'): readonly string[] {
   try {
@@ -92,15 +93,7 @@ runtimeConfig:
 kubeadmConfigPatches:
 - |
   kind: ClusterConfiguration
-kubeadmConfigPatchesJSON6902:
-- group: kubeadm.k8s.io
-  version: v1beta3
-  kind: ClusterConfiguration
-  patch: |
-    - op: add
-      path: /apiServer/certSANs/-
-      value: my-hostname
-containerdConfigPatches:
+${CERT_SAN_JSON6902}containerdConfigPatches:
 - |-
   [plugins."io.containerd.grpc.v1.cri".registry.mirrors."registry:5000"]
 containerdConfigPatchesJSON6902:

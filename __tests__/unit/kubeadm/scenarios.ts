@@ -3,6 +3,7 @@
 
 import type { Cluster, IPFamily, Node, PatchJSON6902 } from '../../../src/config/types.js'
 import type { NodeIPs } from '../../../src/kubeadm/render.js'
+import { node } from '../../helpers/cluster.js'
 
 type NodeSpec = Partial<Node> & Pick<Node, 'role'>
 
@@ -32,15 +33,7 @@ export function makeCluster(spec: ClusterSpec = {}): Cluster {
   const ipFamily = spec.ipFamily ?? 'ipv4'
   return {
     name: spec.name ?? 'kind',
-    nodes: (spec.nodes ?? [{ role: 'control-plane' }]).map((n) => ({
-      image: 'kindest/node:v1.34.4',
-      labels: {},
-      extraMounts: [],
-      extraPortMappings: [],
-      kubeadmConfigPatches: [],
-      kubeadmConfigPatchesJSON6902: [],
-      ...n
-    })),
+    nodes: (spec.nodes ?? [{ role: 'control-plane' }]).map(n => node(n.role, n)),
     networking: {
       ipFamily,
       apiServerPort: 0,
