@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../helpers/docker.js'
+import { speedUpOn } from '../helpers/speed-ups.js'
 import {
   ECHO,
   NODE_IMAGE,
@@ -114,7 +115,7 @@ describe('single-node cluster through the built action', () => {
     expect(JSON.parse(client).clientVersion.gitVersion).toBe(main.outputs.kubernetes_version)
   })
 
-  it("made the CNI's and storage's objects through the API server, not with kubectl in the node", async () => {
+  it.runIf(speedUpOn('addons-through-api'))("made the CNI's and storage's objects through the API server, not with kubectl in the node", async () => {
     expect(main.log).toMatch(/Installing CNI: [\d.]+ s/)
     expect(main.log).not.toContain('with kubectl in')
     const owners = await kubectl(runner, ['get', 'daemonset/kindnet', '-n', 'kube-system', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}'])
@@ -142,7 +143,7 @@ describe('single-node cluster through the built action', () => {
     expect(page).toBe('hello-from-web\n')
   })
 
-  it("runs kubeadm's kubelet-finalize while init waits for the control plane, with kubeadm's own result", async () => {
+  it.runIf(speedUpOn('kubelet-finalize-alongside'))("runs kubeadm's kubelet-finalize while init waits for the control plane, with kubeadm's own result", async () => {
     const node = `${CLUSTER}-control-plane`
     // kubelet.conf as the phase writes it: the node's credentials are the kubelet's rotatable certificate.
     const kubeletConf = await docker(['exec', node, 'cat', '/etc/kubernetes/kubelet.conf'])
@@ -209,19 +210,33 @@ describe('single-node cluster through the built action', () => {
     for (const log of ['kubelet.log', 'containerd.log', 'images.log', 'serial.log']) {
       expect(readFileSync(join(ours, node, log), 'utf8').length).toBeGreaterThan(0)
     }
-    // kubeadm's transcripts: the certificate and kubeconfig phases run ahead of init, each successful,
-    // and init using what they made rather than making its own.
     const transcript = (name: string): string => readFileSync(join(ours, node, 'kind-action', `${name}.log`), 'utf8')
-    for (const phase of ['certs-ca', 'certs-all', 'kubeconfig-all']) {
-      expect(transcript(`kubeadm-init-${phase}`)).toMatch(/^\$ kubeadm init phase [\s\S]*\nexit code 0\n$/)
+    const kindActionFiles = readdirSync(join(ours, node, 'kind-action'))
+    if (speedUpOn('init-certs-while-booting')) {
+      // The certificate and kubeconfig phases ran ahead of init, each successful, and init used what
+      // they made rather than making its own.
+      for (const phase of ['certs-ca', 'certs-all', 'kubeconfig-all']) {
+        expect(transcript(`kubeadm-init-${phase}`)).toMatch(/^\$ kubeadm init phase [\s\S]*\nexit code 0\n$/)
+      }
+      expect(transcript('kubeadm-init')).toMatch(/\[certs\] Using existing ca certificate authority/)
+      expect(transcript('kubeadm-init')).toMatch(/\[kubeconfig\] Using existing kubeconfig file: "\/etc\/kubernetes\/admin\.conf"/)
+      expect(transcript('kubeadm-init')).not.toMatch(/\[certs\] Generating/)
+    } else {
+      // kind's init: it makes its certificates itself.
+      expect(kindActionFiles.filter(f => /^kubeadm-init-(certs|kubeconfig)/.test(f))).toEqual([])
+      expect(transcript('kubeadm-init')).toMatch(/\[certs\] Generating "ca" certificate and key/)
     }
-    expect(transcript('kubeadm-init')).toMatch(/\[certs\] Using existing ca certificate authority/)
-    expect(transcript('kubeadm-init')).toMatch(/\[kubeconfig\] Using existing kubeconfig file: "\/etc\/kubernetes\/admin\.conf"/)
-    expect(transcript('kubeadm-init')).not.toMatch(/\[certs\] Generating/)
-    // kubelet-finalize ran on its own, alongside init, which skipped it.
-    expect(transcript('kubeadm-init')).toMatch(/^\$ kubeadm init .*--skip-phases=preflight,kubelet-finalize/)
-    expect(transcript('kubeadm-init')).not.toMatch(/\[kubelet-finalize\]/)
-    expect(transcript('kubeadm-init-kubelet-finalize')).toMatch(/^\$ kubeadm init phase kubelet-finalize all [\s\S]*Restarting the kubelet[\s\S]*\nexit code 0\n$/)
+    if (speedUpOn('kubelet-finalize-alongside')) {
+      // kubelet-finalize ran on its own, alongside init, which skipped it.
+      expect(transcript('kubeadm-init')).toMatch(/^\$ kubeadm init .*--skip-phases=preflight,kubelet-finalize/)
+      expect(transcript('kubeadm-init')).not.toMatch(/\[kubelet-finalize\]/)
+      expect(transcript('kubeadm-init-kubelet-finalize')).toMatch(/^\$ kubeadm init phase kubelet-finalize all [\s\S]*Restarting the kubelet[\s\S]*\nexit code 0\n$/)
+    } else {
+      // kind's init, which runs kubelet-finalize as its own phase.
+      expect(transcript('kubeadm-init')).not.toMatch(/--skip-phases=[^\n]*kubelet-finalize/)
+      expect(transcript('kubeadm-init')).toMatch(/\[kubelet-finalize\]/)
+      expect(kindActionFiles).not.toContain('kubeadm-init-kubelet-finalize.log')
+    }
   })
 
   it('post step removes every container, its volumes and the kubeconfig entry', async () => {
