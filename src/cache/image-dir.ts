@@ -5,7 +5,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DockerPort } from '../docker/port.js'
 import { CACHE_FORMAT_VERSION, type Platform } from './key.js'
-import { extractTar, packDirectory, type TarStats } from './tar.js'
+import { extractTar, packDirectory, type TarStats } from '../archive/tar.js'
 
 /** Not part of the docker-save layout: never sent to `docker load`. */
 export const METADATA_FILE = 'kind-action-image.json'

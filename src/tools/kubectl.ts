@@ -7,7 +7,7 @@ import { createReadStream, chmodSync, existsSync, mkdirSync, mkdtempSync, readFi
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { extractTar } from '../cache/tar.js'
+import { extractTar } from '../archive/tar.js'
 import type { DockerPort } from '../docker/port.js'
 
 const DEFAULT_RELEASE_URL = 'https://dl.k8s.io/release'

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { randomBytes } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
-import { entryHeaders, extractTar, packDirectory, parsePax, type TarStats } from '../../../src/cache/tar.js'
+import { entryHeaders, extractTar, packDirectory, parsePax, type TarStats } from '../../../src/archive/tar.js'
 
 const work = mkdtempSync(join(tmpdir(), 'kat-tar-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
