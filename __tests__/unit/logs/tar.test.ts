@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -197,6 +197,33 @@ describe('extractTar with hand-made archives', () => {
   it('accepts an empty archive and an empty stream', async () => {
     expect((await extractTar(archive(), scratch(), roomy)).files).toBe(0)
     expect((await extractTar([], scratch(), roomy)).files).toBe(0)
+  })
+})
+
+describe('extractTar: the log export policy on the shared reader', () => {
+  it('reads the source to its end, so that the docker exec producing it can finish', async () => {
+    let read = 0
+    async function* source(): AsyncGenerator<Buffer> {
+      yield archive(entry('a', 'one'))
+      for (let i = 0; i < 3; i++) {
+        read++
+        yield Buffer.from('trailing bytes after the end of the archive')
+      }
+    }
+    const out = scratch()
+    expect((await extractTar(source(), out, roomy)).files).toBe(1)
+    expect(read).toBe(3)
+  })
+
+  it('keeps default modes rather than those of the entries, and writes no links even when they are safe', async () => {
+    const src = scratch()
+    writeFileSync(join(src, 'secret.log'), 's', { mode: 0o600 })
+    symlinkSync('secret.log', join(src, 'link.log'))
+    const out = scratch()
+    const report = await extractTar(gnuTar(['-C', src, '-cf', '-', 'secret.log', 'link.log']), out, roomy)
+    expect(statSync(join(out, 'secret.log')).mode & 0o777).toBe(0o666 & ~process.umask())
+    expect(tree(out)).toEqual(['secret.log'])
+    expect(report.skipped).toEqual(['link.log (symbolic link)'])
   })
 })
 
