@@ -74855,7 +74855,7 @@ const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(3440)
 const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(8984)
+const timers = __nccwpck_require__(6603)
 
 function noop () {}
 
@@ -77673,7 +77673,7 @@ module.exports = BalancedPool
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(3440)
 const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(8984)
+const timers = __nccwpck_require__(6603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -84607,7 +84607,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 8984:
+/***/ 6603:
 /***/ ((module) => {
 
 
@@ -101310,7 +101310,7 @@ function wrappy (fn, cb) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runtime_globals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8462);
-/* harmony import */ var _logs_export_logs_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6603);
+/* harmony import */ var _logs_export_logs_action_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4027);
 
 
 await (0,_logs_export_logs_action_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
@@ -101323,7 +101323,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6603:
+/***/ 4027:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -102784,7 +102784,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+const { chmod, copyFile, lstat: io_util_lstat, mkdir, open: io_util_open, readdir: io_util_readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -102798,7 +102798,7 @@ const IS_WINDOWS = process.platform === 'win32';
  * This implementation restores the Node 20 behavior by adding a trailing
  * backslash to all junction results on Windows.
  */
-function readlink(fsPath) {
+function io_util_readlink(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         const result = yield fs.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
@@ -102828,7 +102828,7 @@ function exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        const stats = useStat ? yield stat(fsPath) : yield io_util_lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -102900,7 +102900,7 @@ function tryGetExecutablePath(filePath, extensions) {
                     try {
                         const directory = external_path_.dirname(filePath);
                         const upperName = external_path_.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
+                        for (const actualName of yield io_util_readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
                                 filePath = external_path_.join(directory, actualName);
                                 break;
@@ -105008,19 +105008,30 @@ async function findClusterNodes(docker, clusterName, labels = {}) {
     return { nodes, bootstrap: nodes.find(n => n.role === 'control-plane') };
 }
 
-;// CONCATENATED MODULE: ./src/logs/tar.ts
-// A streaming tar reader for one job: unpacking the /var/log tree that a node sends as
-// `tar --hard-dereference -chf - .`, the way kind's export does (kind-spec §6.1): only regular files and
-// directories are written; links, devices and FIFOs are skipped. Written here rather than taken from
-// tar-stream because what matters is policy that no library decides for us — refuse names that climb out
-// of the target (`..`, absolute paths), cap each file and the whole tree while streaming, keep the tail of
-// an oversized log — and the format subset a GNU or busybox tar produces is small: ustar headers, GNU
-// long names (type L) and pax records (type x) for long paths and sizes.
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/archive/tar.ts
+// The one tar reader and writer of the action, streamed in both directions:
+// - extractTar: a tar stream (`docker save`, a container copy, a node's `tar -chf - /var/log`) → a directory;
+// - packDirectory / entryHeaders: a directory → a tar stream (for `docker load`).
+// Written here rather than taken from npm because the format subset is small and fixed (regular files,
+// directories, symlinks, hard links; ustar headers with PAX records and GNU long names, which GNU tar,
+// busybox and Go's archive/tar — Docker's writer — emit), because both directions must stream with
+// backpressure, and because the policy matters more than the format and no library decides it for us:
+// names that climb out of the target (`..`, absolute paths) are never written, nothing is ever written
+// through a symbolic link, and a caller may cap each file and the whole tree while streaming.
+// This module is a low layer: it imports nothing of the action's; callers choose their policy with
+// ExtractOptions (the image cache and kubectl take the defaults, the log export its own, see logs/tar.ts).
+
 
 
 
 const BLOCK = 512;
-/** Reads exactly the bytes asked for from an async byte source, keeping what is left over. */
+/** The largest size a ustar header's 11 octal digits hold; larger files get a PAX size record. */
+const USTAR_MAX_SIZE = 0o77777777777;
+// ---------------------------------------------------------------------------------------------
+// Reading
+/** Reads exactly the bytes asked for from a byte source, keeping what is left over. */
 class ByteReader {
     pending = [];
     available = 0;
@@ -105035,6 +105046,10 @@ class ByteReader {
                 : (async function* () {
                     yield* source;
                 })();
+    }
+    /** Bytes pulled from the source and not yet taken. */
+    get buffered() {
+        return this.available;
     }
     /** Pulls until `n` bytes are buffered or the source ends; returns how many are buffered. */
     async fill(n) {
@@ -105102,31 +105117,41 @@ class ByteReader {
                 this.done = true;
         }
     }
+    /** Stops reading: the source is told so (a stream is destroyed), as a `for await` that breaks does. */
+    async close() {
+        this.pending = [];
+        this.available = 0;
+        if (!this.done) {
+            this.done = true;
+            await this.iterator.return?.();
+        }
+    }
 }
-function tar_text(header, start, length) {
-    const field = header.subarray(start, start + length);
+/** A NUL-terminated (or field-long) header text field. */
+function readString(block, offset, length) {
+    const field = block.subarray(offset, offset + length);
     const end = field.indexOf(0);
-    return field.subarray(0, end === -1 ? length : end).toString('utf8');
+    return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
 }
 /** A numeric header field: octal text, or GNU base-256 when the high bit of the first byte is set. */
-function number(header, start, length) {
-    const field = header.subarray(start, start + length);
-    if (field[0] & 0x80) {
-        let value = field[0] & 0x7f;
-        for (let i = 1; i < field.length; i++)
-            value = value * 256 + field[i];
+function readNumber(block, offset, length) {
+    if (block[offset] & 0x80) {
+        let value = block[offset] & 0x7f;
+        for (let i = 1; i < length; i++)
+            value = value * 256 + block[offset + i];
         return value;
     }
-    const digits = tar_text(header, start, length).trim();
+    const digits = readString(block, offset, length).trim();
     return digits ? Number.parseInt(digits, 8) : 0;
 }
-function checksumOk(header) {
+/** The header checksum: the bytes summed, with the checksum field itself counted as spaces. */
+function checksumOf(block) {
     let sum = 0;
     for (let i = 0; i < BLOCK; i++)
-        sum += i >= 148 && i < 156 ? 0x20 : header[i];
-    return sum === number(header, 148, 8);
+        sum += i >= 148 && i < 156 ? 0x20 : block[i];
+    return sum;
 }
-/** pax extended header records: "<length> <key>=<value>\n", repeated. */
+/** PAX extended header records: "<length> <key>=<value>\n" repeated; reading stops at a malformed one. */
 function parsePax(data) {
     const records = {};
     let offset = 0;
@@ -105145,13 +105170,12 @@ function parsePax(data) {
     }
     return records;
 }
-/** Characters the artifact service refuses in a file path (@actions/artifact validateFilePath). */
-const UNSAFE_FOR_ARTIFACTS = /[":<>|*?\r\n\\]/g;
 /**
- * The relative path an entry may be written to, or undefined when its name is absolute or climbs out
- * with `..`: such names are refused, never rewritten, so a hostile archive cannot place files anywhere.
+ * The relative path an entry may be written to ('' for the target itself), or undefined when its name
+ * is absolute or has a `..` component anywhere: such names are refused, never rewritten, so a hostile
+ * archive cannot place files anywhere. `rename` rewrites each remaining component.
  */
-function safeEntryPath(name) {
+function tar_entryPath(name, rename = part => part) {
     if (name.startsWith('/'))
         return undefined;
     const parts = [];
@@ -105160,7 +105184,7 @@ function safeEntryPath(name) {
             continue;
         if (part === '..')
             return undefined;
-        parts.push(part.replace(UNSAFE_FOR_ARTIFACTS, '_'));
+        parts.push(rename(part));
     }
     return parts.join('/');
 }
@@ -105174,102 +105198,197 @@ const TYPE_NAMES = {
     V: 'volume label',
     M: 'multi-volume continuation'
 };
+/** An entry refused for its name (or its way through a symbolic link). */
+class UnsafeEntry extends Error {
+    entry;
+    constructor(entry, reason = 'points outside the target directory') {
+        super(`tar entry ${JSON.stringify(entry)} ${reason}`);
+        this.entry = entry;
+    }
+}
 /**
- * Unpacks a tar stream into `target` (created if needed). Never throws for what is inside the archive —
- * problems are listed in the report — but throws when the bytes are not a tar archive at all.
+ * Unpacks a tar stream into `dir` (created if missing). Resolves once every file is written and closed.
+ * With the default options (the image cache's and kubectl's) it writes files, directories and links
+ * with their modes and rejects on an unsafe name, an unwritable entry or a cut-short archive; see
+ * ExtractOptions for the log export's policy. Always rejects on bytes that are not a tar archive.
  */
-async function extractTar(source, target, limits) {
+async function extractTar(source, dir, options = {}) {
+    const { links = true, modes = true, problems = 'throw', limits, rename, drain = false } = options;
     const report = { files: 0, directories: 0, bytes: 0, skipped: [], truncated: [], refused: [] };
-    const root = (0,external_node_path_.resolve)(target);
+    const root = (0,external_node_path_.resolve)(dir);
     await (0,promises_namespaceObject.mkdir)(root, { recursive: true });
     const reader = new ByteReader(source);
+    // Directories under root known to be real directories (not symbolic links), relative, '' for root.
+    const real = new Set(['']);
+    /** Refuses a path whose parent directories (those that exist) include a symbolic link. */
+    const checkParents = async (path, entry) => {
+        const parts = path.split('/');
+        for (let i = 1; i < parts.length; i++) {
+            const parent = parts.slice(0, i).join('/');
+            if (real.has(parent))
+                continue;
+            const info = await (0,promises_namespaceObject.lstat)((0,external_node_path_.join)(root, parent)).catch(() => undefined);
+            if (!info)
+                return; // nothing below exists yet: mkdir makes real directories
+            if (info.isSymbolicLink())
+                throw new UnsafeEntry(entry, 'would be written through a symbolic link');
+            if (info.isDirectory())
+                real.add(parent);
+        }
+    };
+    /** The absolute path of a safe relative path, or an UnsafeEntry. */
+    const target = async (path, entry) => {
+        const absolute = path === undefined ? undefined : (0,external_node_path_.resolve)(root, path);
+        if (absolute === undefined || (absolute !== root && !absolute.startsWith(root + external_node_path_.sep)))
+            throw new UnsafeEntry(entry);
+        await checkParents(path, entry);
+        return absolute;
+    };
+    const cutShort = () => {
+        if (problems === 'throw')
+            throw new Error('tar archive ends in the middle of an entry');
+    };
     let longName;
+    let longLink;
     let pax = {};
     try {
         for (;;) {
             const header = await reader.read(BLOCK);
-            if (!header)
-                break; // tar without its end-of-archive blocks: keep what came
+            if (!header) {
+                // A tar without its end-of-archive blocks: keep what came, unless a header was cut short.
+                if (reader.buffered > 0)
+                    cutShort();
+                break;
+            }
             if (header.every(b => b === 0))
-                break; // end of archive
-            if (!checksumOk(header))
+                break; // end of archive; what follows (the second zero block) is ignored
+            if (checksumOf(header) !== readNumber(header, 148, 8))
                 throw new Error('the stream is not a tar archive (bad header checksum)');
             const type = String.fromCharCode(header[156] || 0x30);
             const ustar = header.subarray(257, 265).toString('latin1') === 'ustar\u000000';
-            const prefix = ustar ? tar_text(header, 345, 155) : '';
-            let name = longName ?? pax.path ?? (prefix ? `${prefix}/${tar_text(header, 0, 100)}` : tar_text(header, 0, 100));
-            const size = pax.size !== undefined ? Number(pax.size) : number(header, 124, 12);
+            const prefix = ustar ? readString(header, 345, 155) : '';
+            const base = readString(header, 0, 100);
+            const name = pax.path ?? longName ?? (prefix ? `${prefix}/${base}` : base);
+            const linkname = pax.linkpath ?? longLink ?? readString(header, 157, 100);
+            const size = pax.size !== undefined ? Number(pax.size) : readNumber(header, 124, 12);
+            const mode = modes ? readNumber(header, 100, 8) & 0o7777 : 0;
             const padded = Math.ceil(size / BLOCK) * BLOCK;
             // Headers that describe the next entry.
             if (type === 'L' || type === 'x' || type === 'g' || type === 'K') {
                 const data = await reader.read(padded);
-                if (!data)
+                if (!data) {
+                    cutShort();
                     break;
+                }
                 if (type === 'L')
-                    longName = tar_text(data, 0, size);
+                    longName = readString(data, 0, size);
+                if (type === 'K')
+                    longLink = readString(data, 0, size);
                 if (type === 'x')
                     pax = { ...pax, ...parsePax(data.subarray(0, size)) };
-                // 'g' (global pax) and 'K' (long link target) change nothing we write.
+                // 'g' (global pax) changes nothing we write.
                 continue;
             }
             longName = undefined;
+            longLink = undefined;
             pax = {};
-            const relative = safeEntryPath(name);
-            if (relative === undefined) {
-                report.refused.push(name);
-                if (!(await reader.forward(padded)))
-                    break;
-                continue;
-            }
-            name = relative;
-            if (type === '5') {
-                if (name)
-                    await (0,promises_namespaceObject.mkdir)((0,external_node_path_.join)(root, name), { recursive: true });
-                report.directories++;
-                if (!(await reader.forward(padded)))
-                    break;
-                continue;
-            }
-            if (!(type === '0' || type === '7') || !name) {
-                report.skipped.push(`${name || '.'} (${TYPE_NAMES[type] ?? `entry type ${JSON.stringify(type)}`})`);
-                if (!(await reader.forward(padded)))
-                    break;
-                continue;
-            }
-            const budget = limits.maxTotalBytes - report.bytes;
-            if (budget <= 0) {
-                report.skipped.push(`${name} (${formatBytes(size)}: the ${formatBytes(limits.maxTotalBytes)} limit for this tree was reached)`);
-                if (!(await reader.forward(padded)))
-                    break;
-                continue;
-            }
-            const keep = Math.min(size, limits.maxFileBytes, budget);
-            const path = (0,external_node_path_.join)(root, name);
-            if (!path.startsWith(root + external_node_path_.sep)) {
-                report.refused.push(name);
-                if (!(await reader.forward(padded)))
-                    break;
-                continue;
-            }
-            let file;
+            const path = tar_entryPath(name, rename);
+            /** Skips the entry's data; false when the archive ended first. */
+            const skipData = async () => {
+                if (await reader.forward(padded))
+                    return true;
+                cutShort();
+                return false;
+            };
+            /** An entry that cannot be written: rejects, or lists it and skips its data. */
+            const problem = async (error) => {
+                if (problems === 'throw')
+                    throw error;
+                if (error instanceof UnsafeEntry)
+                    report.refused.push(error.entry);
+                else
+                    report.skipped.push(`${path || '.'} (${error.code ?? error.message})`);
+                return skipData();
+            };
+            let at;
             try {
-                await (0,promises_namespaceObject.mkdir)((0,external_node_path_.join)(path, '..'), { recursive: true });
-                file = await (0,promises_namespaceObject.open)(path, 'w');
+                at = await target(path, name);
             }
             catch (error) {
-                // E.g. a file where an earlier entry made a directory: skip this entry, keep reading the rest.
-                report.skipped.push(`${name} (${error.code ?? error.message})`);
-                if (!(await reader.forward(padded)))
+                if (!(await problem(error)))
+                    break;
+                continue;
+            }
+            const rel = path;
+            const writable = type === '0' || type === '7' || type === '5' || (links && (type === '1' || type === '2'));
+            if (!writable || (!rel && type !== '5')) {
+                report.skipped.push(`${rel || '.'} (${TYPE_NAMES[type] ?? `entry type ${JSON.stringify(type)}`})`);
+                if (!(await skipData()))
+                    break;
+                continue;
+            }
+            if (type === '5') {
+                try {
+                    await (0,promises_namespaceObject.mkdir)(at, modes ? { recursive: true, mode: mode || 0o755 } : { recursive: true });
+                }
+                catch (error) {
+                    if (!(await problem(error)))
+                        break;
+                    continue;
+                }
+                report.directories++;
+                if (!(await skipData()))
+                    break;
+                continue;
+            }
+            if (type === '1' || type === '2') {
+                try {
+                    const from = type === '1' ? await target(tar_entryPath(linkname), linkname) : undefined;
+                    await (0,promises_namespaceObject.mkdir)((0,external_node_path_.join)(at, '..'), { recursive: true });
+                    await (0,promises_namespaceObject.rm)(at, { force: true });
+                    if (from)
+                        await (0,promises_namespaceObject.link)(from, at);
+                    else
+                        await (0,promises_namespaceObject.symlink)(linkname, at);
+                }
+                catch (error) {
+                    if (!(await problem(error)))
+                        break;
+                    continue;
+                }
+                if (!(await skipData()))
+                    break;
+                continue;
+            }
+            // A regular file.
+            const budget = limits ? limits.maxTotalBytes - report.bytes : Infinity;
+            if (limits && budget <= 0) {
+                report.skipped.push(`${rel} (${limits.totalReached(size, limits.maxTotalBytes)})`);
+                if (!(await skipData()))
+                    break;
+                continue;
+            }
+            const keep = limits ? Math.min(size, limits.maxFileBytes, budget) : size;
+            let file;
+            try {
+                await (0,promises_namespaceObject.mkdir)((0,external_node_path_.join)(at, '..'), { recursive: true });
+                // An earlier entry's symbolic link at this name would be followed by open: never write through it.
+                if ((await (0,promises_namespaceObject.lstat)(at).catch(() => undefined))?.isSymbolicLink())
+                    throw new UnsafeEntry(name, 'would be written through a symbolic link');
+                file = await (modes ? (0,promises_namespaceObject.open)(at, 'w', mode || 0o644) : (0,promises_namespaceObject.open)(at, 'w'));
+            }
+            catch (error) {
+                if (!(await problem(error)))
                     break;
                 continue;
             }
             let complete;
             try {
                 if (keep < size) {
-                    const note = Buffer.from(truncationNote(keep, size));
+                    const note = Buffer.from(limits.truncationNote(keep, size));
                     await file.write(note);
                     report.bytes += note.length;
-                    report.truncated.push(name);
+                    report.truncated.push(rel);
                 }
                 complete = await reader.forward(size - keep);
                 complete = complete && (await reader.forward(keep, async (chunk) => void (await file.write(chunk))));
@@ -105279,16 +105398,168 @@ async function extractTar(source, target, limits) {
                 await file.close();
             }
             report.files++;
-            if (!complete || !(await reader.forward(padded - size)))
+            if (!complete || !(await reader.forward(padded - size))) {
+                cutShort();
                 break;
+            }
         }
     }
     finally {
-        // The producer (a docker exec) only finishes once its output is read; a source that failed has
-        // nothing more to give, and its own error is the one worth reporting.
-        await reader.drain().catch(() => undefined);
+        // A docker exec only finishes once its output is read; a source that failed has nothing more to
+        // give, and its own error is the one worth reporting. Other sources are just closed.
+        await (drain ? reader.drain() : reader.close()).catch(() => undefined);
     }
     return report;
+}
+// ---------------------------------------------------------------------------------------------
+// Writing
+function writeString(block, offset, length, value) {
+    block.write(value, offset, Math.min(length, Buffer.byteLength(value)), 'utf8');
+}
+function writeOctal(block, offset, length, value) {
+    block.write(value.toString(8).padStart(length - 1, '0') + '\0', offset, length, 'latin1');
+}
+/** One PAX record; its length field counts itself, so it is found by iteration. */
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    let length = Buffer.byteLength(body) + 1;
+    while (String(length).length + Buffer.byteLength(body) !== length)
+        length = String(length).length + Buffer.byteLength(body);
+    return `${length}${body}`;
+}
+function header(name, type, size, mode, mtime, linkname = '') {
+    const block = Buffer.alloc(BLOCK);
+    writeString(block, 0, 100, name);
+    writeOctal(block, 100, 8, mode);
+    writeOctal(block, 108, 8, 0);
+    writeOctal(block, 116, 8, 0);
+    writeOctal(block, 124, 12, size);
+    writeOctal(block, 136, 12, mtime);
+    block.fill(0x20, 148, 156);
+    block.write(type, 156, 1, 'latin1');
+    writeString(block, 157, 100, linkname);
+    block.write('ustar\0', 257, 6, 'latin1');
+    block.write('00', 263, 2, 'latin1');
+    writeString(block, 265, 32, 'root');
+    writeString(block, 297, 32, 'root');
+    writeOctal(block, 148, 7, checksumOf(block));
+    return block;
+}
+function padTo(size) {
+    return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK);
+}
+/** Header blocks for one entry: a PAX record first when a name, link or size does not fit ustar. */
+function entryHeaders(name, type, size, mode, mtime, linkname = '') {
+    const records = [];
+    if (Buffer.byteLength(name) > 100)
+        records.push(paxRecord('path', name));
+    if (Buffer.byteLength(linkname) > 100)
+        records.push(paxRecord('linkpath', linkname));
+    if (size > USTAR_MAX_SIZE)
+        records.push(paxRecord('size', String(size)));
+    const blocks = [];
+    if (records.length) {
+        const data = Buffer.from(records.join(''));
+        blocks.push(header('PaxHeader', 'x', data.length, 0o644, mtime), data, padTo(data.length));
+    }
+    blocks.push(header(name.slice(0, 100), type, size > USTAR_MAX_SIZE ? 0 : size, mode, mtime, linkname.slice(0, 100)));
+    return blocks;
+}
+async function* walk(root, dir, skip, first) {
+    const names = (await readdir(dir)).sort((a, b) => {
+        // Top-level index files first, so a reader that streams (containerd's importer) meets them early.
+        const ra = dir === root && first.includes(a) ? first.indexOf(a) : first.length;
+        const rb = dir === root && first.includes(b) ? first.indexOf(b) : first.length;
+        return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    for (const name of names) {
+        const path = join(dir, name);
+        const rel = relative(root, path).split(sep).join('/');
+        if (skip.has(rel))
+            continue;
+        yield path;
+        if ((await lstat(path)).isDirectory())
+            yield* walk(root, path, skip, first);
+    }
+}
+/** Files Docker's save layouts put at the top (legacy and OCI); packed first, in this order. */
+const INDEX_FILES = (/* unused pure expression or super */ null && (['manifest.json', 'index.json', 'oci-layout', 'repositories']));
+async function* packEntries(dir, skip, stats) {
+    const root = resolve(dir);
+    for await (const path of walk(root, root, skip, INDEX_FILES)) {
+        const rel = relative(root, path).split(sep).join('/');
+        const info = await lstat(path);
+        const mtime = Math.floor(info.mtimeMs / 1000);
+        const mode = info.mode & 0o7777;
+        if (info.isDirectory()) {
+            yield* entryHeaders(`${rel}/`, '5', 0, mode, mtime);
+        }
+        else if (info.isSymbolicLink()) {
+            yield* entryHeaders(rel, '2', 0, mode, mtime, await readlink(path));
+        }
+        else if (info.isFile()) {
+            yield* entryHeaders(rel, '0', info.size, mode, mtime);
+            let written = 0;
+            for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+                written += chunk.length;
+                yield chunk;
+            }
+            if (written !== info.size)
+                throw new Error(`${rel} changed size while it was being packed`);
+            stats.files++;
+            stats.bytes += written;
+            yield padTo(written);
+        }
+    }
+    yield Buffer.alloc(2 * BLOCK);
+}
+/**
+ * A tar stream of the directory's contents (paths relative to it), skipping the given top-level names.
+ * `stats` fills in as the stream is consumed.
+ */
+function packDirectory(dir, options = {}) {
+    const stats = options.stats ?? { files: 0, bytes: 0 };
+    return Readable.from(packEntries(dir, new Set(options.skip ?? []), stats), { objectMode: false, highWaterMark: 4 * 1024 * 1024 });
+}
+
+;// CONCATENATED MODULE: ./src/logs/tar.ts
+// The log export's policy for the action's one tar reader (archive/tar.ts), for unpacking the /var/log
+// tree that a node sends as `tar --hard-dereference -chf - .`, the way kind's export does (kind-spec §6.1):
+// only regular files and directories are written; links, devices and FIFOs are skipped and listed. Names
+// that climb out of the target (`..`, absolute paths) are refused and listed, never rewritten; each file
+// and the whole tree are capped while streaming, an oversized log keeping its tail; a write that fails or
+// an archive that ends early loses only what it must; and the source is read to its end, so that the
+// docker exec producing it can finish.
+
+
+
+/** Characters the artifact service refuses in a file path (@actions/artifact validateFilePath). */
+const UNSAFE_FOR_ARTIFACTS = /[":<>|*?\r\n\\]/g;
+const artifactSafe = (part) => part.replace(UNSAFE_FOR_ARTIFACTS, '_');
+/**
+ * The relative path an entry may be written to, or undefined when its name is absolute or climbs out
+ * with `..`: such names are refused, never rewritten, so a hostile archive cannot place files anywhere.
+ */
+function safeEntryPath(name) {
+    return entryPath(name, artifactSafe);
+}
+/**
+ * Unpacks a tar stream into `target` (created if needed). Never throws for what is inside the archive —
+ * problems are listed in the report — but throws when the bytes are not a tar archive at all.
+ */
+function tar_extractTar(source, target, limits) {
+    return extractTar(source, target, {
+        links: false,
+        modes: false,
+        problems: 'report',
+        drain: true,
+        rename: artifactSafe,
+        limits: {
+            ...limits,
+            truncationNote: truncationNote,
+            totalReached: (size, max) => `${formatBytes(size)}: the ${formatBytes(max)} limit for this tree was reached`
+        }
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/logs/version.ts
@@ -105324,13 +105595,13 @@ const CLUSTER_VIEW_DIR = 'cluster-view';
 function message(error) {
     return error instanceof Error ? error.message : String(error);
 }
-async function walk(dir) {
+async function export_walk(dir) {
     let files = 0;
     let bytes = 0;
     for (const entry of await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true })) {
         const path = (0,external_node_path_.join)(dir, entry.name);
         if (entry.isDirectory()) {
-            const sub = await walk(path);
+            const sub = await export_walk(path);
             files += sub.files;
             bytes += sub.bytes;
         }
@@ -105413,7 +105684,7 @@ async function exportLogs(options) {
         result.errors.sort();
         await attempt('errors.txt', () => (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(dir, 'errors.txt'), result.errors.join('\n') + '\n'));
     }
-    const totals = await walk(dir);
+    const totals = await export_walk(dir);
     result.files = totals.files;
     result.bytes = totals.bytes;
     return result;
@@ -105462,7 +105733,7 @@ async function collectVarLog(docker, node, nodeDir, limits, result) {
     });
     try {
         const report = await Promise.race([
-            extractTar(stdout, nodeDir, { maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxVarLogBytes }),
+            tar_extractTar(stdout, nodeDir, { maxFileBytes: limits.maxFileBytes, maxTotalBytes: limits.maxVarLogBytes }),
             timer.promise
         ]);
         const exit = await Promise.race([done, timer.promise]);
