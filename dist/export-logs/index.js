@@ -104339,6 +104339,8 @@ class DockerodePort {
             securityOptions: raw.SecurityOptions ?? [],
             driver: raw.Driver ?? '',
             backingFilesystem: status.find(([k]) => k === 'Backing Filesystem')?.[1] ?? '',
+            operatingSystem: raw.OperatingSystem ?? '',
+            cpus: typeof raw.NCPU === 'number' ? raw.NCPU : 0,
             raw
         };
     }

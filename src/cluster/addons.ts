@@ -24,12 +24,17 @@ export interface AddonTarget {
 }
 
 /** Why the API server could not be used from here (undefined: the objects were made). */
-async function throughApi(target: AddonTarget & Required<Pick<AddonTarget, 'api'>>, manifest: string, verb: ManifestVerb): Promise<string | undefined> {
+async function throughApi(
+  target: AddonTarget,
+  client: () => Promise<Pick<KubeApi, 'request'>>,
+  manifest: string,
+  verb: ManifestVerb
+): Promise<string | undefined> {
   const plan = planManifest(manifest, verb)
   if ('unsupported' in plan) return `the manifest has ${plan.unsupported}`
   let api: Pick<KubeApi, 'request'>
   try {
-    api = await target.api()
+    api = await client()
   } catch (error) {
     return `no client for the API server (${String(error)})`
   }
@@ -41,9 +46,8 @@ async function throughApi(target: AddonTarget & Required<Pick<AddonTarget, 'api'
 }
 
 async function install(target: AddonTarget, manifest: string, verb: ManifestVerb, what: string): Promise<void> {
-  const { api } = target
-  if (api) {
-    const reason = await throughApi({ ...target, api }, manifest, verb).catch((error: unknown) => {
+  if (target.api) {
+    const reason = await throughApi(target, target.api, manifest, verb).catch((error: unknown) => {
       throw error instanceof ManifestObjectError ? new ManifestObjectError(`installing ${what}: ${error.message}`) : error
     })
     if (reason === undefined) return

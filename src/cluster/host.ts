@@ -11,7 +11,7 @@ export function hostFacts(info: DockerInfo, env: Record<string, string | undefin
     rootless,
     cgroupV1: info.cgroupVersion !== '2',
     routesToContainers: !rootless && daemonIsLocal(info, env),
-    ...engineCpus(info),
+    ...(info.cpus > 0 ? { cpus: info.cpus } : {}),
     needsDevMapper:
       ['btrfs', 'zfs', 'devicemapper'].includes(info.driver) || ['btrfs', 'zfs', 'xfs'].includes(info.backingFilesystem),
     ...(env.KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER !== undefined
@@ -20,16 +20,10 @@ export function hostFacts(info: DockerInfo, env: Record<string, string | undefin
   }
 }
 
-function engineCpus(info: DockerInfo): { cpus?: number } {
-  const cpus = (info.raw as { NCPU?: unknown } | undefined)?.NCPU
-  return typeof cpus === 'number' && cpus > 0 ? { cpus } : {}
-}
-
 /** A daemon on this host's own Unix socket, not a VM behind it (Docker Desktop) nor a remote DOCKER_HOST. */
 function daemonIsLocal(info: DockerInfo, env: Record<string, string | undefined>): boolean {
   const host = env.DOCKER_HOST ?? ''
-  const operatingSystem = String((info.raw as { OperatingSystem?: unknown } | undefined)?.OperatingSystem ?? '')
-  return (host === '' || host.startsWith('unix://')) && !/Docker Desktop/i.test(operatingSystem)
+  return (host === '' || host.startsWith('unix://')) && !/Docker Desktop/i.test(info.operatingSystem)
 }
 
 function listen(address: string): Promise<Server> {

@@ -6,7 +6,7 @@ import type { PlannedNode } from './identity.js'
 import { etcdMemberJoinedWatcher, nudgeKubeletBootstrap, waitForClusterInfoSignature } from './join-assist.js'
 import { kubeadmJoin, prepareJoinPhases, readSharedFiles, skipsCertificatePhases, writeSharedFiles } from './kubeadm-commands.js'
 import type { Phases, Reporter } from './phases.js'
-import { settleAll, signal } from './settle.js'
+import { milestone, settleAll } from './settle.js'
 
 export interface JoinPlan {
   docker: DockerPort
@@ -74,10 +74,10 @@ function joinControlPlanes(plan: JoinPlan): Promise<void>[] {
   return controlPlanes.map((node, index) => {
     const first = index === 0
     const ahead = { memberJoined: previousMemberJoined, prepared: previousPrepared }
-    const memberJoined = signal()
-    const prepared = signal()
-    previousMemberJoined = memberJoined.promise
-    previousPrepared = prepared.promise
+    const memberJoined = milestone()
+    const prepared = milestone()
+    previousMemberJoined = memberJoined.reached
+    previousPrepared = prepared.reached
 
     const readyForTurn = (async () => {
       const [kubeadmConf, archive] = await Promise.all([plan.nodeUp(node), sharedFiles])
@@ -97,22 +97,22 @@ function joinControlPlanes(plan: JoinPlan): Promise<void>[] {
         let nudged = Promise.resolve()
         const onLine = (line: string): void => {
           // Past kubeadm's certificate, kubeconfig and manifest phases.
-          if (/^\[(check-etcd|kubelet-start|etcd)\] /.test(line)) prepared.resolve()
+          if (/^\[(check-etcd|kubelet-start|etcd)\] /.test(line)) prepared.reach()
           if (!watcher(line)) return
-          memberJoined.resolve()
+          memberJoined.reach()
           nudged = nudgeKubeletBootstrap(docker, node.name).catch((error: unknown) =>
             reporter.info(`Could not hurry the kubelet's TLS bootstrap on ${node.name}: ${String(error)}`)
           )
         }
         await phases.timed(`Joining ${node.name}`, () => kubeadmJoin(docker, node.name, kubeadmConf, onLine))
-        memberJoined.resolve()
+        memberJoined.reach()
         await nudged
       } catch (error) {
         // The ones behind fail with this error rather than join a cluster whose etcd may be short a member.
-        memberJoined.reject(error)
+        memberJoined.fail(error)
         throw error
       } finally {
-        prepared.resolve()
+        prepared.reach()
       }
     })()
   })

@@ -12,20 +12,25 @@ export async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
   return results.map(r => (r as PromiseFulfilledResult<T>).value)
 }
 
-export interface Signal {
-  promise: Promise<void>
-  resolve(): void
-  reject(error: unknown): void
+/**
+ * A point that work reaches once, with a value, or fails. Waiting on one that failed never counts as an
+ * unhandled rejection.
+ */
+export interface Milestone<T = void> {
+  readonly reached: Promise<T>
+  reach(value: T): void
+  fail(error: unknown): void
+  /** Runs the work once the milestone is reached; nothing, if it fails. */
+  whenReached(work: (value: T) => void): void
 }
 
-/** A promise settled from outside; its rejection is not reported as unhandled while nobody waits on it. */
-export function signal(): Signal {
-  let resolve!: () => void
-  let reject!: (error: unknown) => void
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res
-    reject = rej
+export function milestone<T = void>(): Milestone<T> {
+  let reach!: (value: T) => void
+  let fail!: (error: unknown) => void
+  const reached = new Promise<T>((resolve, reject) => {
+    reach = resolve
+    fail = reject
   })
-  promise.catch(() => undefined)
-  return { promise, resolve, reject }
+  reached.catch(() => undefined)
+  return { reached, reach, fail, whenReached: work => void reached.then(work, () => undefined) }
 }

@@ -70,6 +70,8 @@ export class DockerodePort implements DockerPort {
       securityOptions: raw.SecurityOptions ?? [],
       driver: raw.Driver ?? '',
       backingFilesystem: status.find(([k]) => k === 'Backing Filesystem')?.[1] ?? '',
+      operatingSystem: raw.OperatingSystem ?? '',
+      cpus: typeof raw.NCPU === 'number' ? raw.NCPU : 0,
       raw
     }
   }

@@ -75,6 +75,10 @@ export interface DockerInfo {
   driver: string
   /** Backing Filesystem from DriverStatus, when the storage driver reports one. */
   backingFilesystem: string
+  /** "Docker Desktop" when the daemon runs in Docker Desktop's VM. */
+  operatingSystem: string
+  /** The cores the daemon's host has (0 when not reported). */
+  cpus: number
   raw: unknown
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { milestone, PerNode } from '../../../src/cluster/creation/milestones.js'
+import { PerNode } from '../../../src/cluster/creation/milestones.js'
+import { milestone } from '../../../src/cluster/settle.js'
 import { actionOrder } from '../../../src/cluster/creation/order.js'
 
 const tick = (): Promise<void> => new Promise(resolve => setTimeout(resolve, 5))

@@ -9,7 +9,9 @@ const info = (over: Partial<DockerInfo> = {}, operatingSystem = 'Debian GNU/Linu
   securityOptions: ['name=seccomp,profile=builtin', 'name=cgroupns'],
   driver: 'overlay2',
   backingFilesystem: 'extfs',
-  raw: { OperatingSystem: operatingSystem },
+  operatingSystem,
+  cpus: 2,
+  raw: {},
   ...over
 })
 
@@ -43,8 +45,8 @@ describe('hostFacts: whether this host routes to container addresses', () => {
 
 describe('hostFacts: cores', () => {
   it("takes the Engine's NCPU, and none when it reports none", () => {
-    expect(hostFacts(info({ raw: { NCPU: 4 } }), {}).cpus).toBe(4)
-    expect(hostFacts(info({ raw: {} }), {}).cpus).toBeUndefined()
+    expect(hostFacts(info({ cpus: 4 }), {}).cpus).toBe(4)
+    expect(hostFacts(info({ cpus: 0 }), {}).cpus).toBeUndefined()
   })
 })
 

@@ -28,7 +28,7 @@ export function fakeDocker(nodes: FakeNode[], answer: Answer): DockerPort & { co
     commands: [] as string[],
     running: 0,
     maxRunning: 0,
-    info: async () => ({ serverVersion: '28.0', cgroupVersion: '1', securityOptions: [], driver: 'overlay2', backingFilesystem: 'extfs', raw: { ServerVersion: '28.0' } }),
+    info: async () => ({ serverVersion: '28.0', cgroupVersion: '1', securityOptions: [], driver: 'overlay2', backingFilesystem: 'extfs', operatingSystem: 'Debian GNU/Linux 12 (bookworm)', cpus: 2, raw: { ServerVersion: '28.0' } }),
     listNetworks: notImplemented,
     createNetwork: notImplemented,
     removeNetwork: notImplemented,

@@ -8,19 +8,17 @@ import type { Creation } from '../creation/context.js'
 
 export async function initControlPlane(c: Creation): Promise<void> {
   const { milestones: m, bootstrap } = c
-  const [{ kubeadmConf, version }] = await Promise.all([m.configured.of(bootstrap.name).reached, m.loadBalancerReady.reached]).catch(
-    (error: unknown) => {
-      failInit(c, error)
-      throw error
-    }
-  )
   const watchers = [
     { seen: kubeletStartedWatcher(), milestone: m.kubeletStarted },
     { seen: controlPlaneStartedWatcher(), milestone: m.controlPlaneStarted },
     { seen: apiServerHealthyWatcher(), milestone: m.apiServerAnswers },
     { seen: adminConfUsableWatcher(), milestone: m.adminConfUsable }
   ]
+  let version: string
   try {
+    const [up] = await Promise.all([m.configured.of(bootstrap.name).reached, m.loadBalancerReady.reached])
+    const { kubeadmConf } = up
+    version = up.version
     await c.phases.timed('Starting control-plane (kubeadm init)', () =>
       initWithKubeletFinalize({
         docker: c.docker,

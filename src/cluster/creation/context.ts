@@ -10,8 +10,8 @@ import { superAdminApi, type KubeApi } from '../kube-api.js'
 import type { Phases, Reporter } from '../phases.js'
 import { ALL_SPEED_UPS, type SpeedUpName, type SpeedUps } from '../speed-up-names.js'
 import type { ControlPlaneFacts, NodeSummary } from '../types.js'
-import { settleAll } from '../settle.js'
-import { milestone, PerNode, type Milestone } from './milestones.js'
+import { milestone, settleAll, type Milestone } from '../settle.js'
+import { PerNode } from './milestones.js'
 
 export interface CreateOptions {
   docker: DockerPort
