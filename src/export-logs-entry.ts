@@ -1,5 +1,5 @@
 import './runtime-globals.js'
-import { run } from './logs/export-logs-action.js'
+import { run } from './export-logs.js'
 
 await run()
 // Open Docker sockets could keep the process alive after the work is done; exit with the code

@@ -2,9 +2,12 @@
 // the input and what it accepts; all problems are reported together.
 import * as core from '@actions/core'
 import { parseDuration } from './duration.js'
+import { configName } from './config/load.js'
 
-export type LogsPolicy = 'on-failure' | 'always' | 'never'
-export type CachePolicy = 'auto' | 'true' | 'false'
+import type { LogsPolicy } from './logs/policy.js'
+import type { CachePolicy } from './cache/policy.js'
+
+export type { LogsPolicy, CachePolicy }
 
 export interface Inputs {
   /** Explicit cluster name; empty means the config's name, else "kind". */
@@ -46,11 +49,9 @@ export const CLUSTER_NAME = /^[a-z0-9.-]+$/
 const KUBE_VERSION = /^v?\d+\.\d+(\.\d+)?$/
 const KUBECTL_VERSION = /^v\d+\.\d+\.\d+$/
 
-/** Reads every input through `read` (core.getInput on a runner) and validates it. */
-export function parseInputs(read: Reader = name => core.getInput(name)): Inputs {
-  const problems: string[] = []
+/** Readers of one kind of value each; every problem is pushed onto `problems`, naming the input. */
+function fieldReaders(read: Reader, problems: string[]) {
   const text = (name: string): string => read(name).trim()
-
   const bool = (name: string, fallback: boolean): boolean => {
     const value = text(name).toLowerCase()
     if (value === '') return fallback
@@ -75,11 +76,24 @@ export function parseInputs(read: Reader = name => core.getInput(name)): Inputs 
     problems.push(`${name}: "${text(name)}" is not accepted; use one of ${allowed.join(', ')}`)
     return fallback
   }
-
-  const clusterName = text('cluster_name')
-  if (clusterName && !CLUSTER_NAME.test(clusterName)) {
-    problems.push(`cluster_name: "${clusterName}" may only contain lower-case letters, digits, "." and "-"`)
+  const clusterName = (): string => {
+    const value = text('cluster_name')
+    if (value && !CLUSTER_NAME.test(value)) {
+      problems.push(`cluster_name: "${value}" may only contain lower-case letters, digits, "." and "-"`)
+    }
+    return value
   }
+  return { text, bool, count, oneOf, clusterName }
+}
+
+const LOGS_POLICIES = ['on-failure', 'always', 'never'] as const
+
+/** Reads every input through `read` (core.getInput on a runner) and validates it. */
+export function parseInputs(read: Reader = name => core.getInput(name)): Inputs {
+  const problems: string[] = []
+  const { text, bool, count, oneOf, clusterName: readClusterName } = fieldReaders(read, problems)
+
+  const clusterName = readClusterName()
 
   const kubernetesVersion = text('kubernetes_version')
   if (kubernetesVersion && !KUBE_VERSION.test(kubernetesVersion)) {
@@ -121,7 +135,7 @@ export function parseInputs(read: Reader = name => core.getInput(name)): Inputs 
     kubectlVersion,
     cleanup: bool('cleanup', true),
     keepOnFailure: bool('keep_on_failure', false),
-    logs: oneOf('logs', ['on-failure', 'always', 'never'] as const, 'on-failure'),
+    logs: oneOf('logs', LOGS_POLICIES, 'on-failure'),
     ...(logsRetentionDays !== undefined ? { logsRetentionDays } : {}),
     logsDir: text('logs_dir'),
     cache: oneOf('cache', ['auto', 'true', 'false'] as const, 'auto'),
@@ -130,4 +144,49 @@ export function parseInputs(read: Reader = name => core.getInput(name)): Inputs 
   }
   if (problems.length) throw new InputError(problems)
   return inputs
+}
+
+/** What the post step needs when the main step saved no state (it failed early, or was killed). */
+export interface PostInputs {
+  /** cluster_name, else the config's `name`, else "kind": the rule the main step follows. */
+  clusterName: string
+  /** Explicit kubeconfig file; empty means $KUBECONFIG or ~/.kube/config. */
+  kubeconfig: string
+  cleanup: boolean
+  logs: LogsPolicy
+  logsDir: string
+  logsRetentionDays?: number
+  /** The job's status as the post step sees it (the internal job_status input); may be empty. */
+  jobStatus: string
+  /** What could not be read; the post step never fails, so these become warnings and defaults are used. */
+  problems: string[]
+}
+
+/** The post step's inputs, by the same rules as parseInputs but leniently: a bad value falls back to its default. */
+export function parsePostInputs(
+  read: Reader = name => core.getInput(name),
+  cwd: string = process.env.GITHUB_WORKSPACE || process.cwd()
+): PostInputs {
+  const problems: string[] = []
+  const { text, bool, count, oneOf, clusterName: readClusterName } = fieldReaders(read, problems)
+  let clusterName = readClusterName()
+  if (problems.length) clusterName = ''
+  if (!clusterName) {
+    try {
+      clusterName = configName(read('config'), cwd) ?? ''
+    } catch (error) {
+      problems.push(`config: ${(error as Error).message}`)
+    }
+  }
+  const logsRetentionDays = count('logs_retention_days', 1, 90)
+  return {
+    clusterName: clusterName || 'kind',
+    kubeconfig: text('kubeconfig'),
+    cleanup: bool('cleanup', true),
+    logs: oneOf('logs', LOGS_POLICIES, 'on-failure'),
+    logsDir: text('logs_dir'),
+    ...(logsRetentionDays !== undefined ? { logsRetentionDays } : {}),
+    jobStatus: text('job_status'),
+    problems
+  }
 }

@@ -14,14 +14,14 @@ import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
 import { parseInputs, type Inputs } from './inputs.js'
 import { describeSpeedUps, parseSpeedUps, SPEED_UPS_VARIABLE } from './cluster/speed-up-names.js'
 import { LOAD_BALANCER_IMAGE } from './node-images.js'
-import { saveState, type ActionState } from './state.js'
+import { StateRecorder } from './state.js'
 import { installKubectlFromNode, installKubectlRelease } from './tools/kubectl.js'
 import { loadImagesIntoNodes } from './cluster/load-images.js'
 import { writeFailureSummary } from './logs/diagnose.js'
-import { describeFailure } from './summary.js'
+import { describeFailure } from './logs/summary.js'
 import { ImageCache } from './cache/image-cache.js'
 import { ActionsCacheService } from './cache/service.js'
-import { cacheOutputs, recordInState } from './cache/steps.js'
+import { cacheOutputs, cacheRecord } from './cache/steps.js'
 
 function setOutputs(created: CreatedCluster, kubeconfigPath: string, nodeImage: string): void {
   core.setOutput('cluster_name', created.name)
@@ -35,7 +35,7 @@ function setOutputs(created: CreatedCluster, kubeconfigPath: string, nodeImage: 
 
 export async function run(docker: DockerPort = new DockerodePort(), env = process.env): Promise<void> {
   let inputs: Inputs
-  let state: ActionState | undefined
+  let recorder: StateRecorder | undefined
   let phases: Phases | undefined
   let imageCache: ImageCache | undefined
   try {
@@ -45,7 +45,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     const speedUpsLine = describeSpeedUps(speedUps)
     if (speedUpsLine) core.info(speedUpsLine)
     const kubeconfigPath = resolveKubeconfigPath(inputs.kubeconfig, env.KUBECONFIG, homedir())
-    state = {
+    recorder = new StateRecorder({
       version: 1,
       clusterName: cluster.name,
       owner: ownerId(env),
@@ -57,13 +57,11 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       ...(inputs.logsRetentionDays !== undefined ? { logsRetentionDays: inputs.logsRetentionDays } : {}),
       creating: false,
       nodeImage
-    }
-    saveState(state)
+    })
 
     phases = new Phases(githubReporter)
     await phases.timed('Checking the cluster name is free', () => assertClusterAbsent(docker, cluster.name))
-    state.creating = true
-    saveState(state)
+    recorder.update({ creating: true })
 
     imageCache = new ImageCache({ docker, service: new ActionsCacheService(env), policy: inputs.cache, reporter: githubReporter })
     // A kubectl release needs no node: its download runs alongside the whole creation. (Its failure is
@@ -78,7 +76,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       network: env.KIND_EXPERIMENTAL_DOCKER_NETWORK || DEFAULT_NETWORK,
       loadBalancerImage: inputs.loadBalancerImage || LOAD_BALANCER_IMAGE,
       waitMs: inputs.waitMs,
-      extraLabels: { [OWNER_LABEL]: state.owner },
+      extraLabels: { [OWNER_LABEL]: recorder.state.owner },
       hostEnv: env,
       imageSource: imageCache,
       speedUps,
@@ -92,21 +90,20 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
         core.info(`kubectl: ${kubectl}`)
       }
     })
-    recordInState(state, imageCache)
-    state.nodes = created.nodes
-    state.kubernetesVersion = created.kubernetesVersion
-    state.nodeImageId = created.images.find(i => i.ref === nodeImage)?.id
-    state.timings = phases.timings
-    saveState(state)
+    recorder.update({
+      ...cacheRecord(imageCache),
+      nodes: created.nodes,
+      kubernetesVersion: created.kubernetesVersion,
+      nodeImageId: created.images.find(i => i.ref === nodeImage)?.id,
+      timings: phases.timings
+    })
 
     if (inputs.loadImages.length) {
       await phases.group('Loading images into nodes', () =>
         loadImagesIntoNodes(docker, inputs.loadImages, created.nodes.map(n => n.name))
       )
     }
-    state.timings = phases.timings
-    state.completed = true
-    saveState(state)
+    recorder.update({ timings: phases.timings, completed: true })
     setOutputs(created, kubeconfigPath, nodeImage)
     for (const [name, value] of Object.entries(cacheOutputs(imageCache.records))) core.setOutput(name, value)
     core.info(`Cluster "${created.name}" is ready: kubectl --context ${kubeconfigContext(created.name)} get nodes`)
@@ -114,24 +111,20 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     const phase = error instanceof PhaseError ? error.phase : 'validating inputs'
     const cause = error instanceof PhaseError ? error.cause : error
     const message = cause instanceof Error ? cause.message : String(cause)
-    if (state) {
-      if (imageCache) recordInState(state, imageCache)
-      state.failure = describeFailure(phase, cause)
-      if (phases) state.timings = phases.timings
-      saveState(state)
-    }
+    recorder?.update({
+      ...(imageCache ? cacheRecord(imageCache) : {}),
+      failure: describeFailure(phase, cause),
+      ...(phases ? { timings: phases.timings } : {})
+    })
     if (cause instanceof NodeCommandError) core.info(`Output of the failed command:\n${cause.outputTail}`)
     // One annotation with the phase and the cause in one line; the whole story goes to the log.
     core.info(message)
     core.setFailed(`${phase}: ${message.split('\n')[0]}`)
-    if (state) {
+    if (recorder) {
       // The summary of a failed creation is written now, while the cluster is still there to be asked
       // which pods are not Ready; the post step adds the logs part. It must not hide the failure itself.
       try {
-        if (await writeFailureSummary(docker, state, env)) {
-          state.summaryWritten = true
-          saveState(state)
-        }
+        if (await writeFailureSummary(docker, recorder.state, env)) recorder.update({ summaryWritten: true })
       } catch (summaryError) {
         core.warning(`job summary: ${(summaryError as Error).message}`)
       }

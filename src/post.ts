@@ -7,18 +7,23 @@ import { resolveKubeconfigPath } from './cluster/kubeconfig.js'
 import { DockerodePort } from './docker/dockerode-port.js'
 import type { DockerPort } from './docker/port.js'
 import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
-import { reportInPost } from './logs/post-report.js'
+import { parsePostInputs, type PostInputs } from './inputs.js'
+import { reportInPost, type LogsSettings } from './logs/post-report.js'
 import { loadState, type ActionState } from './state.js'
 import { ActionsCacheService } from './cache/service.js'
 import { saveInPost } from './cache/steps.js'
 
-/** What to tear down when main saved no state: this job's containers of the cluster the inputs name. */
-function stateFromInputs(env: Record<string, string | undefined>): Pick<ActionState, 'clusterName' | 'owner' | 'kubeconfigPath' | 'cleanup'> {
+/** What to tear down and how to report: the main step's state, else the post step's own inputs. */
+function postTarget(state: ActionState | undefined, inputs: PostInputs, env: Record<string, string | undefined>) {
+  const settings: LogsSettings = state
+    ? { policy: state.logs, logsDir: state.logsDir, retentionDays: state.logsRetentionDays, jobStatus: inputs.jobStatus }
+    : { policy: inputs.logs, logsDir: inputs.logsDir, retentionDays: inputs.logsRetentionDays, jobStatus: inputs.jobStatus }
   return {
-    clusterName: core.getInput('cluster_name') || 'kind',
-    owner: ownerId(env),
-    kubeconfigPath: resolveKubeconfigPath(core.getInput('kubeconfig'), env.KUBECONFIG, homedir()),
-    cleanup: core.getInput('cleanup').toLowerCase() !== 'false'
+    clusterName: state?.clusterName ?? inputs.clusterName,
+    owner: state?.owner ?? ownerId(env),
+    kubeconfigPath: state?.kubeconfigPath ?? resolveKubeconfigPath(inputs.kubeconfig, env.KUBECONFIG, homedir()),
+    cleanup: state?.cleanup ?? inputs.cleanup,
+    settings
   }
 }
 
@@ -34,11 +39,14 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       core.info('The main step created nothing: nothing to clean up.')
       return
     }
-    const target = state ?? stateFromInputs(env)
+    const inputs = parsePostInputs()
+    if (!state) for (const problem of inputs.problems) core.warning(`${problem}; using the default`)
+    const target = postTarget(state, inputs, env)
     // Logs and the job summary first: once the nodes are deleted their logs are gone.
     await reportInPost({
       docker,
       state,
+      settings: target.settings,
       clusterName: target.clusterName,
       labels: { [OWNER_LABEL]: target.owner },
       reporter: githubReporter,

@@ -3,28 +3,13 @@
 import * as core from '@actions/core'
 import type { LogsPolicy } from './inputs.js'
 import type { NodeSummary } from './cluster/types.js'
-import type { PhaseTiming } from './cluster/phases.js'
-import type { ImageCacheState } from './cache/image-cache.js'
+import type { FailureInfo, PhaseTiming } from './cluster/phases.js'
+import type { CacheFact, ImageCacheState } from './cache/image-cache.js'
+
+export type { CacheFact, FailureInfo }
 
 export const STATE_VERSION = 1
 const STATE_KEY = 'kind-action'
-
-export interface FailureInfo {
-  phase: string
-  message: string
-  /** When a command in a node failed: the node, the command line and the last lines of its output. */
-  node?: string
-  command?: string
-  outputTail?: string
-}
-
-/** Whether the node image came from the image cache (issue 5); shown in the job summary. */
-export interface CacheFact {
-  hit: boolean
-  key?: string
-  /** A few words, e.g. timings or why the cache was skipped. */
-  detail?: string
-}
 
 export interface ActionState {
   version: typeof STATE_VERSION
@@ -59,6 +44,28 @@ export interface ActionState {
 
 export function saveState(state: ActionState): void {
   core.saveState(STATE_KEY, JSON.stringify(state))
+}
+
+/**
+ * The main step's one way to change its state: every update is saved at once, so the post step sees
+ * what was true when the main step stopped, however it stopped.
+ */
+export class StateRecorder {
+  #state: ActionState
+
+  constructor(initial: ActionState, private readonly save: (state: ActionState) => void = saveState) {
+    this.#state = initial
+    save(initial)
+  }
+
+  get state(): Readonly<ActionState> {
+    return this.#state
+  }
+
+  update(patch: Partial<ActionState>): void {
+    this.#state = { ...this.#state, ...patch }
+    this.save(this.#state)
+  }
 }
 
 /** The saved state, or undefined when main saved none; a malformed or foreign state is an error. */

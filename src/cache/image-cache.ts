@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { ImageSource, RestoredImage } from '../cluster/images.js'
 import type { Reporter } from '../cluster/phases.js'
 import type { DockerPort, ImageInfo } from '../docker/port.js'
-import type { CachePolicy } from '../inputs.js'
+import type { CachePolicy } from './policy.js'
 import { exportImage, importImage, readMetadata, writeMetadata, type EntryMetadata } from './image-dir.js'
 import { imageIdFromKey, parseImageRef, platformOf, restoreKeys, saveKey, verdictKey, type Platform } from './key.js'
 import { afterVerdict, planRestore, shouldRecordVerdict, shouldSave } from './policy.js'
@@ -39,6 +39,14 @@ export interface ImageCacheRecord {
   recordVerdict?: boolean
   /** Post should save the pulled image. */
   save?: boolean
+}
+
+/** Whether the node image came from the image cache; shown in the job summary. */
+export interface CacheFact {
+  hit: boolean
+  key?: string
+  /** A few words, e.g. timings or why the cache was skipped. */
+  detail?: string
 }
 
 export interface ImageCacheState {

@@ -10,9 +10,11 @@
 //    The verdict's key carries the week, so the next week's first run measures the cache again:
 //    a slow cache costs at most one slow restore a week, and a cache that became faster is found again.
 // `true` always restores when it can and saves on a miss; `false` never touches the cache.
-import type { CachePolicy } from '../inputs.js'
 
 /** A restore counts as slower only past this factor and this many seconds, both for measurement noise. */
+/** The `cache` input's values. */
+export type CachePolicy = 'auto' | 'true' | 'false'
+
 export const SLOWER_FACTOR = 1.1
 export const SLOWER_GRACE_SECONDS = 1
 

@@ -2,18 +2,29 @@
 // post saves. Kept here so that main.ts and post.ts only call in.
 import type { Reporter } from '../cluster/phases.js'
 import type { DockerPort } from '../docker/port.js'
-import type { ActionState } from '../state.js'
-import { saveImageCache, summarize, type ImageCache, type ImageCacheRecord, type SaveResult } from './image-cache.js'
+import { saveImageCache, summarize, type CacheFact, type ImageCache, type ImageCacheState, type ImageCacheRecord, type SaveResult } from './image-cache.js'
 import type { CacheService } from './service.js'
 
-/** Puts what the image cache did into the state: for post (what to save) and for the job summary. */
-export function recordInState(state: ActionState, cache: ImageCache): void {
+/** The image cache's share of the step state: written by main, read by post. */
+export interface CacheRecord {
+  imageCache?: ImageCacheState
+  /** Images pulled by this step that post may save to the cache. */
+  imagesToCache?: string[]
+  cache?: CacheFact
+  /** Main finished: only then are its pulls worth saving. */
+  completed?: boolean
+}
+
+/** What the image cache did, for the state: for post (what to save) and for the job summary. */
+export function cacheRecord(cache: ImageCache): Omit<CacheRecord, 'completed'> {
   const imageCache = cache.state()
-  if (!imageCache.records.length) return
+  if (!imageCache.records.length) return {}
   const summary = summarize(imageCache.records)
-  state.imageCache = imageCache
-  state.imagesToCache = imageCache.records.filter(r => r.save).map(r => r.ref)
-  state.cache = { hit: summary.hit, ...(summary.key ? { key: summary.key } : {}), detail: summary.detail }
+  return {
+    imageCache,
+    imagesToCache: imageCache.records.filter(r => r.save).map(r => r.ref),
+    cache: { hit: summary.hit, ...(summary.key ? { key: summary.key } : {}), detail: summary.detail }
+  }
 }
 
 /** Step outputs: cache_hit and the timings, plus the per-image details as JSON. */
@@ -43,7 +54,7 @@ export function cacheOutputs(records: ImageCacheRecord[]): Record<string, string
  */
 export async function saveInPost(
   docker: DockerPort,
-  state: ActionState,
+  state: CacheRecord,
   service: CacheService,
   reporter: Reporter
 ): Promise<SaveResult[]> {

@@ -1,8 +1,7 @@
 // Teardown as `kind delete cluster` does it (kind-spec §6.2), made robust for a post step: every
 // container of the cluster (found by label, so it works without saved state) with its anonymous
 // volumes, retried on Docker's transient errors, tolerant of what is already gone.
-import type { DockerPort } from '../docker/port.js'
-import { engineMessage, isNotFound } from '../docker/dockerode-port.js'
+import { engineMessage, isNotFound, type DockerPort } from '../docker/port.js'
 import { CLUSTER_LABEL } from './identity.js'
 import { removeKubeconfigEntries } from './kubeconfig.js'
 

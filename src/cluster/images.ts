@@ -1,8 +1,7 @@
 // Making sure the images a cluster needs are on the Docker host (kind-spec §2.1): inspect first, then
 // an optional image source (the image cache, passed in so this code stays free of @actions/*), then
 // pull what is still missing, with kind's retry schedule.
-import type { DockerPort, ImageInfo } from '../docker/port.js'
-import { engineMessage } from '../docker/dockerode-port.js'
+import { engineMessage, type DockerPort, type ImageInfo } from '../docker/port.js'
 
 const RETRY_DELAYS_MS = [1000, 2000, 3000, 4000]
 

@@ -1,8 +1,7 @@
 // The shared `kind` Docker network, made exactly as kind makes it (kind-spec §1): bridge, IP
 // masquerade, the bridge network's MTU, and a ULA IPv6 /64 derived from the network's name.
 import { createHash } from 'node:crypto'
-import type { DockerPort, NetworkInfo } from '../docker/port.js'
-import { engineMessage } from '../docker/dockerode-port.js'
+import { engineMessage, type DockerPort, type NetworkInfo } from '../docker/port.js'
 import { environmentNamesAProxy, type ProxyVariables } from './docker-config-proxy.js'
 
 /** kind's generateULASubnetFromName: sha1(name ‖ int32le(attempt)) → fc00:xxxx:xxxx:xxxx::/64. */

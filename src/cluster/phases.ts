@@ -23,6 +23,16 @@ export class PhaseError extends Error {
   }
 }
 
+/** A failed creation as state and the job summary keep it. */
+export interface FailureInfo {
+  phase: string
+  message: string
+  /** When a command in a node failed: the node, the command line and the last lines of its output. */
+  node?: string
+  command?: string
+  outputTail?: string
+}
+
 export interface PhaseTiming {
   phase: string
   seconds: number

@@ -47,6 +47,14 @@ function readConfigFile(path: string, cwd: string): string {
   }
 }
 
+/** The `name` the config input gives, without defaulting or validating the rest (the post step's need). */
+export function configName(input: string, cwd: string): string | undefined {
+  const what = classifyConfigInput(input)
+  if (what.type === 'none') return undefined
+  const raw = what.type === 'inline' ? parseClusterConfig(what.text, INLINE_SOURCE) : parseClusterConfig(readConfigFile(what.path, cwd), what.path)
+  return typeof raw.name === 'string' && raw.name ? raw.name : undefined
+}
+
 export interface LoadOptions extends DefaultsOptions {
   /** Node counts used when the `config` input is empty; one control plane if not given. */
   shorthand?: Shorthand

@@ -13,23 +13,7 @@ import type {
   NetworkInfo,
   NetworkSpec
 } from './port.js'
-
-interface EngineError {
-  statusCode?: number
-  json?: { message?: string }
-  message?: string
-}
-
-/** Status 404 from the Engine: the object does not exist. */
-export function isNotFound(error: unknown): boolean {
-  return (error as EngineError)?.statusCode === 404
-}
-
-/** The Engine's own message (not dockerode's "(HTTP code 409) unexpected - ..." wrapping). */
-export function engineMessage(error: unknown): string {
-  const e = error as EngineError
-  return e?.json?.message ?? e?.message ?? String(error)
-}
+import { engineStatus, isNotFound } from './port.js'
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = []
@@ -159,7 +143,7 @@ export class DockerodePort implements DockerPort {
       await this.docker.getContainer(name).stop({ t: timeoutSeconds })
     } catch (error) {
       // 304: already stopped.
-      if ((error as EngineError).statusCode !== 304) throw error
+      if (engineStatus(error) !== 304) throw error
     }
   }
 

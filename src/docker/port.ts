@@ -138,3 +138,27 @@ export interface DockerPort {
   /** Runs a command whose stdout is a byte stream (tar archives): resolves with the stream and its exit code. */
   execStream(name: string, cmd: string[], options?: ExecOptions): Promise<{ stdout: Readable; done: Promise<ExecResult> }>
 }
+
+// How a DockerPort reports Engine errors: the HTTP status and the Engine's own message, as the Engine
+// API gives them. Callers classify errors through these, never through an adapter.
+interface EngineError {
+  statusCode?: number
+  json?: { message?: string }
+  message?: string
+}
+
+/** The Engine's HTTP status of a failed call, when it answered. */
+export function engineStatus(error: unknown): number | undefined {
+  return (error as EngineError)?.statusCode
+}
+
+/** Status 404 from the Engine: the object does not exist. */
+export function isNotFound(error: unknown): boolean {
+  return engineStatus(error) === 404
+}
+
+/** The Engine's own message (not dockerode's "(HTTP code 409) unexpected - ..." wrapping). */
+export function engineMessage(error: unknown): string {
+  const e = error as EngineError
+  return e?.json?.message ?? e?.message ?? String(error)
+}

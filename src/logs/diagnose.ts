@@ -2,8 +2,7 @@
 // Ready and what happened to them. Bounded in time, and silent on failure (an API server that never
 // came up is a common cause of failure, and the logs will say more).
 import type { DockerPort } from '../docker/port.js'
-import type { ActionState } from '../state.js'
-import { renderSummary, writeSummary, type SummaryFacts } from '../summary.js'
+import { recordedFacts, renderSummary, writeSummary, type RecordedFacts } from './summary.js'
 import { nodeKubectl, notReadyPodsOf, type NotReadyPod } from './cluster-view.js'
 import { deadline } from './node-command.js'
 import { findClusterNodes } from './nodes.js'
@@ -30,21 +29,10 @@ export async function diagnoseFailure(docker: DockerPort, clusterName: string, t
  */
 export async function writeFailureSummary(
   docker: DockerPort,
-  state: ActionState,
+  state: RecordedFacts & { creating: boolean },
   env: Record<string, string | undefined> = process.env
 ): Promise<boolean> {
   if (!env.GITHUB_STEP_SUMMARY) return false
   const notReadyPods = state.creating ? await diagnoseFailure(docker, state.clusterName) : []
-  const facts: SummaryFacts = {
-    clusterName: state.clusterName,
-    kubernetesVersion: state.kubernetesVersion,
-    nodeImage: state.nodeImage,
-    nodeImageId: state.nodeImageId,
-    nodes: state.nodes,
-    timings: state.timings,
-    cache: state.cache,
-    failure: state.failure,
-    notReadyPods
-  }
-  return writeSummary(renderSummary(facts), env)
+  return writeSummary(renderSummary({ ...recordedFacts(state, state.clusterName), notReadyPods }), env)
 }

@@ -11,8 +11,17 @@
 // `logs: on-failure` collects when any of these says failure (or cancelled); `always` and `never` mean
 // what they say. Where `job_status` is empty (a runner that does not evaluate defaults, a local run),
 // only 1 and 2 decide.
-import type { LogsPolicy } from '../inputs.js'
-import type { ActionState } from '../state.js'
+import type { FailureInfo } from '../cluster/phases.js'
+
+/** The `logs` input's values. */
+export type LogsPolicy = 'on-failure' | 'always' | 'never'
+
+/** What the main step recorded about its own outcome (the step state carries it). */
+export interface MainRecord {
+  creating: boolean
+  completed?: boolean
+  failure?: FailureInfo
+}
 
 export interface LogsDecision {
   collect: boolean
@@ -20,14 +29,14 @@ export interface LogsDecision {
   reason: string
 }
 
-export function mainOutcome(state: ActionState | undefined): 'succeeded' | 'failed' | 'incomplete' | 'unknown' | 'not started' {
+export function mainOutcome(state: MainRecord | undefined): 'succeeded' | 'failed' | 'incomplete' | 'unknown' | 'not started' {
   if (!state) return 'unknown'
   if (state.failure) return 'failed'
   if (!state.creating) return 'not started'
   return state.completed ? 'succeeded' : 'incomplete'
 }
 
-export function decideLogs(policy: LogsPolicy, state: ActionState | undefined, jobStatus: string): LogsDecision {
+export function decideLogs(policy: LogsPolicy, state: MainRecord | undefined, jobStatus: string): LogsDecision {
   if (policy === 'never') return { collect: false, reason: 'logs is never' }
   if (policy === 'always') return { collect: true, reason: 'logs is always' }
   const outcome = mainOutcome(state)

@@ -3,45 +3,41 @@
 // Never throws: a problem here is a warning, and teardown goes on.
 import type { Reporter } from '../cluster/phases.js'
 import type { DockerPort } from '../docker/port.js'
-import type { LogsPolicy } from '../inputs.js'
-import type { ActionState } from '../state.js'
-import { renderSummary, writeSummary, type SummaryFacts } from '../summary.js'
+import { recordedFacts, renderSummary, writeSummary, type RecordedFacts, type SummaryFacts } from './summary.js'
 import { namePartsFromRunner, type ArtifactUploader } from './artifact.js'
 import { collectLogs, type CollectOutcome } from './collect.js'
 import type { LogLimits } from './limits.js'
-import { decideLogs, mainOutcome } from './policy.js'
+import { decideLogs, mainOutcome, type LogsPolicy, type MainRecord } from './policy.js'
+
+/** What the main step recorded that this report reads (the step state carries it). */
+export interface PostRecord extends MainRecord, Partial<RecordedFacts> {
+  /** The main step already wrote the job summary; post then adds only its logs part. */
+  summaryWritten?: boolean
+}
+
+/** The logs settings: the main step's, or the post step's own inputs when main saved none. */
+export interface LogsSettings {
+  policy: LogsPolicy
+  logsDir: string
+  retentionDays?: number
+  /** The job's status (the internal job_status input); may be empty. */
+  jobStatus: string
+}
 
 export interface PostReportOptions {
   docker: DockerPort
   /** The main step's state; undefined when it saved none or it could not be read. */
-  state: ActionState | undefined
+  state: PostRecord | undefined
+  settings: LogsSettings
   clusterName: string
   /** Labels the cluster's containers carry besides kind's (this job's owner label). */
   labels?: Record<string, string>
   reporter: Reporter
-  /** Reads an input of the step (core.getInput on a runner). */
+  /** Reads an input of the step (core.getInput on a runner), for the artifact's name. */
   read: (name: string) => string
   env?: Record<string, string | undefined>
   client?: ArtifactUploader
   limits?: Partial<LogLimits>
-}
-
-const POLICIES: LogsPolicy[] = ['on-failure', 'always', 'never']
-
-/** The logs settings: from state, or from the inputs when main saved none (read leniently: post never fails). */
-function settings(options: PostReportOptions): { policy: LogsPolicy; logsDir: string; retentionDays?: number } {
-  const { state, read, reporter } = options
-  if (state) return { policy: state.logs, logsDir: state.logsDir, retentionDays: state.logsRetentionDays }
-  const raw = read('logs').trim().toLowerCase()
-  let policy: LogsPolicy = 'on-failure'
-  if ((POLICIES as string[]).includes(raw)) policy = raw as LogsPolicy
-  else if (raw) reporter.warning(`logs: "${raw}" is not one of ${POLICIES.join(', ')}; using on-failure`)
-  const days = Number(read('logs_retention_days').trim())
-  return {
-    policy,
-    logsDir: read('logs_dir').trim(),
-    ...(Number.isInteger(days) && days >= 1 && days <= 90 ? { retentionDays: days } : {})
-  }
 }
 
 export async function reportInPost(options: PostReportOptions): Promise<CollectOutcome | undefined> {
@@ -49,8 +45,8 @@ export async function reportInPost(options: PostReportOptions): Promise<CollectO
   const env = options.env ?? process.env
   let outcome: CollectOutcome | undefined
   try {
-    const { policy, logsDir, retentionDays } = settings(options)
-    const decision = decideLogs(policy, state, options.read('job_status'))
+    const { policy, logsDir, retentionDays, jobStatus } = options.settings
+    const decision = decideLogs(policy, state, jobStatus)
     const collect = (): Promise<CollectOutcome> =>
       collectLogs({
         docker: options.docker,
@@ -73,14 +69,7 @@ export async function reportInPost(options: PostReportOptions): Promise<CollectO
   try {
     const main = mainOutcome(state)
     const facts: SummaryFacts = {
-      clusterName: options.clusterName,
-      kubernetesVersion: state?.kubernetesVersion,
-      nodeImage: state?.nodeImage,
-      nodeImageId: state?.nodeImageId,
-      nodes: state?.nodes,
-      timings: state?.timings,
-      cache: state?.cache,
-      failure: state?.failure,
+      ...recordedFacts(state, options.clusterName),
       mainIncomplete: main === 'incomplete',
       stateMissing: main === 'unknown',
       notReadyPods: outcome?.export?.notReadyPods,

@@ -11,7 +11,7 @@ import { silentReporter, type Reporter } from '../../../src/cluster/phases.js'
 import { OWNER_LABEL } from '../../../src/github-reporter.js'
 import { uploadLogs } from '../../../src/logs/artifact.js'
 import { exportLogs } from '../../../src/logs/export.js'
-import { reportInPost } from '../../../src/logs/post-report.js'
+import { reportInPost, type LogsSettings } from '../../../src/logs/post-report.js'
 import type { ActionState } from '../../../src/state.js'
 import { uniqueName } from '../../helpers/docker.js'
 import { startArtifactServer, useArtifactService, type ArtifactServer } from '../../helpers/github-services.js'
@@ -125,6 +125,9 @@ describe('the post step before teardown', () => {
     timings: [{ phase: 'Creating node containers', seconds: 1.5 }]
   }
 
+  // The logs settings post-step code reads from the state (or its own inputs) and the job's status.
+  const onFailure = (jobStatus = ''): LogsSettings => ({ policy: 'on-failure', logsDir: '', retentionDays: 5, jobStatus })
+
   function runnerEnv(): Record<string, string> {
     const base = mkdtempSync(join(tmpdir(), 'runner-'))
     writeFileSync(join(base, 'summary.md'), '')
@@ -146,7 +149,7 @@ describe('the post step before teardown', () => {
     const env = runnerEnv()
     const inputs: Record<string, string> = { job_status: 'failure', matrix: '{"k8s":"1.34"}', check_run_id: '5551' }
     const reporter = recorder()
-    const outcome = await reportInPost({ docker, state, clusterName: cluster, labels: { [OWNER_LABEL]: owner }, reporter, read: n => inputs[n] ?? '', env })
+    const outcome = await reportInPost({ docker, state, settings: onFailure('failure'), clusterName: cluster, labels: { [OWNER_LABEL]: owner }, reporter, read: n => inputs[n] ?? '', env })
     expect(reporter.warnings).toEqual([])
     expect(server.problems).toEqual([])
     const [artifact] = server.artifacts
@@ -161,7 +164,7 @@ describe('the post step before teardown', () => {
 
   it('collects nothing when nothing failed, and still writes the summary', async () => {
     const env = runnerEnv()
-    const outcome = await reportInPost({ docker, state, clusterName: cluster, reporter: silentReporter, read: n => (n === 'job_status' ? 'success' : ''), env })
+    const outcome = await reportInPost({ docker, state, settings: onFailure('success'), clusterName: cluster, reporter: silentReporter, read: () => '', env })
     expect(outcome?.fact.collected).toBe(false)
     expect(server.requests).toEqual([])
     expect(readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8')).toContain("Not collected: logs is on-failure and the job's status is success.")
@@ -174,7 +177,8 @@ describe('the post step before teardown', () => {
     const reporter = recorder()
     const outcome = await reportInPost({
       docker,
-      state: { ...state, logs: 'always', logsDir: 'cluster-logs' },
+      state,
+      settings: { policy: 'always', logsDir: 'cluster-logs', jobStatus: '' },
       clusterName: cluster,
       reporter,
       read: () => '',
@@ -196,7 +200,7 @@ describe('the post step before teardown', () => {
       summaryWritten: true,
       failure: { phase: 'Starting control-plane (kubeadm init)', message: 'boom' }
     }
-    await reportInPost({ docker, state: failed, clusterName: cluster, reporter: silentReporter, read: () => '', env })
+    await reportInPost({ docker, state: failed, settings: onFailure(), clusterName: cluster, reporter: silentReporter, read: () => '', env })
     const summary = readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8')
     expect(summary.startsWith('### Logs\n\nCollected: creating the cluster failed in “Starting control-plane (kubeadm init)”.')).toBe(true)
     expect(summary).not.toContain('## kind cluster')

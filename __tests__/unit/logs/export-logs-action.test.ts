@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { run } from '../../../src/logs/export-logs-action.js'
+import { run } from '../../../src/export-logs.js'
 import { fakeDocker } from './fake-docker.js'
 
 describe('the export-logs sub-action', () => {

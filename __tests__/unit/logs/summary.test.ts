@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { NodeCommandError } from '../../../src/cluster/node-exec.js'
-import { cell, code, codeBlock, describeFailure, renderSummary, writeSummary, type SummaryFacts } from '../../../src/summary.js'
+import { cell, code, codeBlock, describeFailure, renderSummary, writeSummary, type SummaryFacts } from '../../../src/logs/summary.js'
 
 const READY: SummaryFacts = {
   clusterName: 'kind',

@@ -3,12 +3,12 @@
 // and the end of its output, the pods that are not Ready with their last events, where the logs are.
 // Rendering is pure (tested on its own); writing appends to the file the runner shows.
 import { appendFile } from 'node:fs/promises'
-import { NodeCommandError } from './cluster/node-exec.js'
-import type { NodeSummary } from './cluster/types.js'
-import type { PhaseTiming } from './cluster/phases.js'
-import type { NotReadyPod } from './logs/cluster-view.js'
-import { formatBytes } from './logs/limits.js'
-import type { CacheFact, FailureInfo } from './state.js'
+import { NodeCommandError } from '../cluster/node-exec.js'
+import type { NodeSummary } from '../cluster/types.js'
+import type { FailureInfo, PhaseTiming } from '../cluster/phases.js'
+import type { NotReadyPod } from './cluster-view.js'
+import { formatBytes } from './limits.js'
+import type { CacheFact } from '../cache/image-cache.js'
 
 /** Where the logs went, as the post step (or nobody) decided. */
 export interface LogsFact {
@@ -40,6 +40,26 @@ export interface SummaryFacts {
   stateMissing?: boolean
   notReadyPods?: NotReadyPod[]
   logs?: LogsFact
+}
+
+/** The facts the main step records in its state as creation goes on. */
+export type RecordedFacts = Pick<
+  SummaryFacts,
+  'clusterName' | 'kubernetesVersion' | 'nodeImage' | 'nodeImageId' | 'nodes' | 'timings' | 'cache' | 'failure'
+>
+
+/** Only the recorded facts of a larger record (the step state carries more). */
+export function recordedFacts(record: Partial<RecordedFacts> | undefined, clusterName: string): RecordedFacts {
+  return {
+    clusterName,
+    kubernetesVersion: record?.kubernetesVersion,
+    nodeImage: record?.nodeImage,
+    nodeImageId: record?.nodeImageId,
+    nodes: record?.nodes,
+    timings: record?.timings,
+    cache: record?.cache,
+    failure: record?.failure
+  }
 }
 
 const TAIL_LINES = 25

@@ -5,11 +5,11 @@
 import * as core from '@actions/core'
 import { join, resolve } from 'node:path'
 import { tmpdir } from 'node:os'
-import { DockerodePort } from '../docker/dockerode-port.js'
-import type { DockerPort } from '../docker/port.js'
-import { CLUSTER_NAME } from '../inputs.js'
-import { exportLogs } from './export.js'
-import { formatBytes } from './limits.js'
+import { DockerodePort } from './docker/dockerode-port.js'
+import type { DockerPort } from './docker/port.js'
+import { CLUSTER_NAME } from './inputs.js'
+import { exportLogs } from './logs/export.js'
+import { formatBytes } from './logs/limits.js'
 
 export async function run(
   docker: DockerPort = new DockerodePort(),
