@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { StateRecorder, type ActionState } from '../../../src/state.js'
+import { actionState } from '../../helpers/state.js'
 
-const initial: ActionState = {
-  version: 1,
-  clusterName: 'c',
-  owner: 'o',
-  kubeconfigPath: '/k',
-  cleanup: true,
-  keepOnFailure: false,
-  logs: 'on-failure',
-  logsDir: '',
-  creating: false
-}
+const initial = actionState()
 
 describe('StateRecorder', () => {
   it('saves the initial state and every update at once, each one a whole state', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { diagnoseFailure, writeFailureSummary } from '../../../src/logs/diagnose.js'
 import type { ActionState } from '../../../src/state.js'
+import { actionState } from '../../helpers/state.js'
 import { fakeDocker } from './fake-docker.js'
 import { EVENTS, PODS } from './kube-fixtures.js'
 
@@ -15,15 +16,7 @@ const answering = fakeDocker(nodes, (_node, command) => {
   return { exitCode: 1, stderr: 'unexpected' }
 })
 
-const state: ActionState = {
-  version: 1,
-  clusterName: 'kind',
-  owner: 'o',
-  kubeconfigPath: '/k',
-  cleanup: true,
-  keepOnFailure: false,
-  logs: 'on-failure',
-  logsDir: '',
+const state: ActionState = actionState({
   creating: true,
   nodeImage: 'kindest/node:v1.34.4',
   timings: [{ phase: 'Creating node containers', seconds: 2 }],
@@ -32,7 +25,7 @@ const state: ActionState = {
     message: 'nodes not Ready: kind-control-plane',
     outputTail: undefined
   }
-}
+})
 
 describe('diagnoseFailure', () => {
   it('lists the pods that are not Ready, asked from the bootstrap control plane', async () => {

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { decideLogs, mainOutcome } from '../../../src/logs/policy.js'
 import type { ActionState } from '../../../src/state.js'
+import { actionState } from '../../helpers/state.js'
 
-const base: ActionState = {
-  version: 1,
-  clusterName: 'kind',
-  owner: 'o',
-  kubeconfigPath: '/k',
-  cleanup: true,
-  keepOnFailure: false,
-  logs: 'on-failure',
-  logsDir: '',
-  creating: true,
-  completed: true
-}
+const base: ActionState = actionState({ creating: true, completed: true })
 const failed: ActionState = { ...base, completed: false, failure: { phase: 'Starting control-plane (kubeadm init)', message: 'boom' } }
 const crashed: ActionState = { ...base, completed: false }
 const notStarted: ActionState = { ...base, creating: false, completed: false }
