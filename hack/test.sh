@@ -30,7 +30,6 @@ if [[ ${CI:-} == true || ! -d node_modules ]]; then npm ci --no-audit --no-fund;
 
 step "type check and bundle"
 npm run -s typecheck
-npm run -s check-imports
 npm run -s build >/dev/null
 if [[ -n $(git status --porcelain -- dist 2>/dev/null) ]]; then
   echo "dist/ is not the bundle of src/ (npm run build changed it):"; git status --porcelain -- dist; exit 1

@@ -162,6 +162,11 @@ export interface PostInputs {
   problems: string[]
 }
 
+/** The job's status as the post step sees it: the internal job_status input, empty where not evaluated. */
+export function readJobStatus(read: Reader = name => core.getInput(name)): string {
+  return read('job_status').trim()
+}
+
 /** The post step's inputs, by the same rules as parseInputs but leniently: a bad value falls back to its default. */
 export function parsePostInputs(
   read: Reader = name => core.getInput(name),
@@ -169,6 +174,7 @@ export function parsePostInputs(
 ): PostInputs {
   const problems: string[] = []
   const { text, bool, count, oneOf, clusterName: readClusterName } = fieldReaders(read, problems)
+  // An invalid cluster_name names no cluster post could delete; the config's name is the next rule.
   let clusterName = readClusterName()
   if (problems.length) clusterName = ''
   if (!clusterName) {
@@ -186,7 +192,7 @@ export function parsePostInputs(
     logs: oneOf('logs', LOGS_POLICIES, 'on-failure'),
     logsDir: text('logs_dir'),
     ...(logsRetentionDays !== undefined ? { logsRetentionDays } : {}),
-    jobStatus: text('job_status'),
+    jobStatus: readJobStatus(read),
     problems
   }
 }

@@ -7,23 +7,27 @@ import { resolveKubeconfigPath } from './cluster/kubeconfig.js'
 import { DockerodePort } from './docker/dockerode-port.js'
 import type { DockerPort } from './docker/port.js'
 import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
-import { parsePostInputs, type PostInputs } from './inputs.js'
-import { reportInPost, type LogsSettings } from './logs/post-report.js'
+import { parsePostInputs, readJobStatus } from './inputs.js'
+import { reportInPost } from './logs/post-report.js'
 import { loadState, type ActionState } from './state.js'
 import { ActionsCacheService } from './cache/service.js'
 import { saveInPost } from './cache/steps.js'
 
 /** What to tear down and how to report: the main step's state, else the post step's own inputs. */
-function postTarget(state: ActionState | undefined, inputs: PostInputs, env: Record<string, string | undefined>) {
-  const settings: LogsSettings = state
-    ? { policy: state.logs, logsDir: state.logsDir, retentionDays: state.logsRetentionDays, jobStatus: inputs.jobStatus }
-    : { policy: inputs.logs, logsDir: inputs.logsDir, retentionDays: inputs.logsRetentionDays, jobStatus: inputs.jobStatus }
+function postTarget(state: ActionState | undefined, env: Record<string, string | undefined>) {
+  if (state) {
+    const { clusterName, owner, kubeconfigPath, cleanup } = state
+    const settings = { policy: state.logs, logsDir: state.logsDir, retentionDays: state.logsRetentionDays, jobStatus: readJobStatus() }
+    return { clusterName, owner, kubeconfigPath, cleanup, settings }
+  }
+  const inputs = parsePostInputs()
+  for (const problem of inputs.problems) core.warning(`${problem}; using the default`)
   return {
-    clusterName: state?.clusterName ?? inputs.clusterName,
-    owner: state?.owner ?? ownerId(env),
-    kubeconfigPath: state?.kubeconfigPath ?? resolveKubeconfigPath(inputs.kubeconfig, env.KUBECONFIG, homedir()),
-    cleanup: state?.cleanup ?? inputs.cleanup,
-    settings
+    clusterName: inputs.clusterName,
+    owner: ownerId(env),
+    kubeconfigPath: resolveKubeconfigPath(inputs.kubeconfig, env.KUBECONFIG, homedir()),
+    cleanup: inputs.cleanup,
+    settings: { policy: inputs.logs, logsDir: inputs.logsDir, retentionDays: inputs.logsRetentionDays, jobStatus: inputs.jobStatus }
   }
 }
 
@@ -39,9 +43,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       core.info('The main step created nothing: nothing to clean up.')
       return
     }
-    const inputs = parsePostInputs()
-    if (!state) for (const problem of inputs.problems) core.warning(`${problem}; using the default`)
-    const target = postTarget(state, inputs, env)
+    const target = postTarget(state, env)
     // Logs and the job summary first: once the nodes are deleted their logs are gone.
     await reportInPost({
       docker,

@@ -105146,10 +105146,15 @@ function parseInputs(read = name => core.getInput(name)) {
         throw new InputError(problems);
     return inputs;
 }
+/** The job's status as the post step sees it: the internal job_status input, empty where not evaluated. */
+function readJobStatus(read = name => core.getInput(name)) {
+    return read('job_status').trim();
+}
 /** The post step's inputs, by the same rules as parseInputs but leniently: a bad value falls back to its default. */
 function parsePostInputs(read = name => core.getInput(name), cwd = process.env.GITHUB_WORKSPACE || process.cwd()) {
     const problems = [];
     const { text, bool, count, oneOf, clusterName: readClusterName } = fieldReaders(read, problems);
+    // An invalid cluster_name names no cluster post could delete; the config's name is the next rule.
     let clusterName = readClusterName();
     if (problems.length)
         clusterName = '';
@@ -105169,7 +105174,7 @@ function parsePostInputs(read = name => core.getInput(name), cwd = process.env.G
         logs: oneOf('logs', LOGS_POLICIES, 'on-failure'),
         logsDir: text('logs_dir'),
         ...(logsRetentionDays !== undefined ? { logsRetentionDays } : {}),
-        jobStatus: text('job_status'),
+        jobStatus: readJobStatus(read),
         problems
     };
 }

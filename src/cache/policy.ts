@@ -11,10 +11,10 @@
 //    a slow cache costs at most one slow restore a week, and a cache that became faster is found again.
 // `true` always restores when it can and saves on a miss; `false` never touches the cache.
 
-/** A restore counts as slower only past this factor and this many seconds, both for measurement noise. */
 /** The `cache` input's values. */
 export type CachePolicy = 'auto' | 'true' | 'false'
 
+/** A restore counts as slower only past this factor and this many seconds, both for measurement noise. */
 export const SLOWER_FACTOR = 1.1
 export const SLOWER_GRACE_SECONDS = 1
 
