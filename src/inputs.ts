@@ -3,11 +3,8 @@
 import * as core from '@actions/core'
 import { parseDuration } from './duration.js'
 import { configName } from './config/load.js'
-
 import type { LogsPolicy } from './logs/policy.js'
 import type { CachePolicy } from './cache/policy.js'
-
-export type { LogsPolicy, CachePolicy }
 
 export interface Inputs {
   /** Explicit cluster name; empty means the config's name, else "kind". */

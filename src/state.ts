@@ -1,12 +1,10 @@
 // The one value the main step hands to the post step: versioned JSON in the step state, saved before
 // anything is created and updated as creation goes on, so the post step can always clean up.
 import * as core from '@actions/core'
-import type { LogsPolicy } from './inputs.js'
+import type { LogsPolicy } from './logs/policy.js'
 import type { NodeSummary } from './cluster/types.js'
 import type { FailureInfo, PhaseTiming } from './cluster/phases.js'
 import type { CacheFact, ImageCacheState } from './cache/image-cache.js'
-
-export type { CacheFact, FailureInfo }
 
 export const STATE_VERSION = 1
 const STATE_KEY = 'kind-action'
