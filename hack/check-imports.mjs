@@ -9,11 +9,11 @@ import ts from 'typescript'
 
 // Lowest first; a file may import its own layer or a lower one. The first matching prefix wins.
 export const LAYERS = [
-  ['foundation', ['archive/', 'config/', 'kubeadm/', 'duration.ts', 'node-images.ts', 'runtime-globals.ts']],
+  ['foundation', ['archive/', 'config/', 'kubeadm/', 'duration.ts', 'node-images.ts', 'kind-releases.ts', 'runtime-globals.ts']],
   ['docker', ['docker/']],
   ['cluster', ['cluster/', 'tools/']],
   ['services', ['cache/', 'logs/']],
-  ['action', ['inputs.ts', 'state.ts', 'github-reporter.ts', 'cluster-config.ts']],
+  ['action', ['inputs.ts', 'old-input-spellings.ts', 'state.ts', 'github-reporter.ts', 'cluster-config.ts']],
   ['steps', ['main.ts', 'post.ts', 'export-logs.ts', 'main-entry.ts', 'post-entry.ts', 'export-logs-entry.ts']],
 ]
 // Adapters are chosen once, where the steps are wired; everything else goes through the port.

@@ -6,19 +6,29 @@ import type { Inputs } from './inputs.js'
 import { InputError } from './inputs.js'
 import { defaultNodeImage, resolveNodeImage } from './node-images.js'
 
+/** The image every node gets unless the config names one: node_image, else the default image of the inputs. */
+export function chosenNodeImage(inputs: Inputs): string {
+  return inputs.nodeImage || defaultImageOf(inputs)
+}
+
+function defaultImageOf(inputs: Inputs): string {
+  try {
+    // kubernetes_version, else the default image of helm's `version` (a kind release), else ours.
+    return inputs.kubernetesVersion ? resolveNodeImage(inputs.kubernetesVersion) : (inputs.kindReleaseImage ?? defaultNodeImage())
+  } catch (error) {
+    throw new InputError([(error as Error).message])
+  }
+}
+
 export function loadCluster(inputs: Inputs, env: Record<string, string | undefined>): { cluster: Cluster; nodeImage: string } {
   if (inputs.nodeImage && inputs.kubernetesVersion) {
     throw new InputError(['node_image / kubernetes_version: set one of them; node_image already names the Kubernetes version'])
   }
-  let defaultImage: string
-  try {
-    defaultImage = inputs.kubernetesVersion ? resolveNodeImage(inputs.kubernetesVersion) : defaultNodeImage()
-  } catch (error) {
-    throw new InputError([(error as Error).message])
-  }
+  const defaultImage = defaultImageOf(inputs)
   const options = {
     defaultImage,
     ...(inputs.clusterName ? { nameOverride: inputs.clusterName } : {}),
+    defaultName: inputs.defaultClusterName,
     ...(inputs.nodeImage ? { imageOverride: inputs.nodeImage } : {}),
     cwd: env.GITHUB_WORKSPACE || process.cwd()
   }

@@ -5,10 +5,27 @@ import { parseDuration } from './duration.js'
 import { configName } from './config/load.js'
 import type { LogsPolicy } from './logs/policy.js'
 import type { CachePolicy } from './cache/policy.js'
+import { findKindRelease, knownKindReleases, normalizeKindRelease } from './kind-releases.js'
+import { KIND_RELEASE } from './node-images.js'
+import { withOldSpellings } from './old-input-spellings.js'
 
 export interface Inputs {
-  /** Explicit cluster name; empty means the config's name, else "kind". */
+  /** Explicit cluster name; empty means the config's name, else defaultClusterName. */
   clusterName: string
+  /** The name when neither cluster_name nor the config names the cluster: "chart-testing" or "kind". */
+  defaultClusterName: string
+  /** helm/kind-action's `version`: a kind release (v0.29.0), canonical; empty when not given. */
+  kindVersion: string
+  /** The default node image of kindVersion, when the table knows that release. */
+  kindReleaseImage?: string
+  /** Install kubectl and create nothing (helm's install_only). */
+  installOnly: boolean
+  /** Accepted for helm/kind-action; the post step here never fails over cleanup anyway. */
+  ignoreFailedClean: boolean
+  /** 0: the usual log; 1: every Docker call with its duration; 2: also the output of each command in a node. */
+  verbosity: number
+  /** Deprecated spellings and other notes that do not stop the step; printed as warnings. */
+  warnings: string[]
   /** Explicit node image; empty means: from kubernetes_version, else the default image. */
   nodeImage: string
   kubernetesVersion: string
@@ -85,9 +102,80 @@ function fieldReaders(read: Reader, problems: string[]) {
 
 const LOGS_POLICIES = ['on-failure', 'always', 'never'] as const
 
+/** helm/kind-action's default cluster name; kind's own is "kind". */
+export const HELM_CLUSTER_NAME = 'chart-testing'
+/** Inputs only helm/kind-action has: a workflow that passes one was written for it. */
+const HELM_ONLY_INPUTS = ['version', 'install_only', 'ignore_failed_clean', 'verbosity', 'cloud_provider', 'node-image', 'log-level', 'log_level']
+/** helm's registry inputs count when they differ from helm's defaults (their own defaults here may equal them). */
+const HELM_REGISTRY_DEFAULTS: Record<string, string> = {
+  registry: 'false',
+  registry_image: 'registry:2',
+  registry_name: 'kind-registry',
+  registry_port: '5000',
+  registry_enable_delete: 'false'
+}
+
+/**
+ * The cluster name when neither cluster_name nor the config's `name` gives one: helm/kind-action's
+ * "chart-testing" for a workflow written for helm (it passes an input only helm has), else kind's "kind".
+ * So a workflow moved over from helm finds its cluster under the name its later steps use.
+ */
+export function defaultClusterName(read: Reader): string {
+  const helmOnly = HELM_ONLY_INPUTS.some(name => read(name).trim() !== '')
+  const helmRegistry = Object.entries(HELM_REGISTRY_DEFAULTS).some(([name, helmDefault]) => {
+    const value = read(name).trim()
+    return value !== '' && value.toLowerCase() !== helmDefault
+  })
+  return helmOnly || helmRegistry ? HELM_CLUSTER_NAME : 'kind'
+}
+
+/** helm/kind-action's inputs that have no other home: version, install_only, ignore_failed_clean, verbosity, cloud_provider. */
+function helmInputs(read: Reader, problems: string[], warnings: string[], imageGiven: boolean) {
+  const { bool } = fieldReaders(read, problems)
+  const versionText = read('version').trim()
+  let kindVersion = ''
+  let kindReleaseImage: string | undefined
+  if (versionText) {
+    const release = findKindRelease(versionText)
+    const known = `known releases: ${knownKindReleases().join(', ')}`
+    if (release) {
+      kindVersion = release.kind
+      kindReleaseImage = release.image
+    } else if (!normalizeKindRelease(versionText)) {
+      problems.push(`version: "${versionText}" is not a kind release; write it as v0.29.0 (${known})`)
+    } else if (imageGiven) {
+      // The image is chosen already; the release would only have picked the kind binary, which we do not run.
+      warnings.push(
+        `version: ${versionText} is not a kind release this action knows (${known}); the cluster is made from the node image you chose, as kind ${KIND_RELEASE} makes it`
+      )
+    } else {
+      problems.push(`version: ${versionText} is not a kind release this action knows the default node image of; ${known}; or set node_image or kubernetes_version`)
+    }
+  }
+  const verbosityText = read('verbosity').trim()
+  if (verbosityText && !/^\d+$/.test(verbosityText)) {
+    problems.push(`verbosity: "${verbosityText}" is not a whole number >= 0 (0: the usual log, 1: every Docker call, 2: also each node command's output)`)
+  }
+  if (bool('cloud_provider', false)) {
+    problems.push(
+      'cloud_provider: helm/kind-action runs cloud-provider-kind on the runner so that LoadBalancer Services get an address; this action does not. ' +
+        'Remove cloud_provider and start cloud-provider-kind in a later step (go install sigs.k8s.io/cloud-provider-kind@latest, then run it in the background), or use NodePort Services'
+    )
+  }
+  return {
+    kindVersion,
+    ...(kindReleaseImage ? { kindReleaseImage } : {}),
+    installOnly: bool('install_only', false),
+    ignoreFailedClean: bool('ignore_failed_clean', false),
+    verbosity: /^\d+$/.test(verbosityText) ? Number(verbosityText) : 0
+  }
+}
+
 /** Reads every input through `read` (core.getInput on a runner) and validates it. */
-export function parseInputs(read: Reader = name => core.getInput(name)): Inputs {
+export function parseInputs(readInput: Reader = name => core.getInput(name)): Inputs {
   const problems: string[] = []
+  const warnings: string[] = []
+  const read = withOldSpellings(readInput, problems, warnings)
   const { text, bool, count, oneOf, clusterName: readClusterName } = fieldReaders(read, problems)
 
   const clusterName = readClusterName()
@@ -120,8 +208,13 @@ export function parseInputs(read: Reader = name => core.getInput(name)): Inputs 
     .map(s => s.trim())
     .filter(Boolean)
 
+  const helm = helmInputs(read, problems, warnings, nodeImage !== '' || kubernetesVersion !== '')
+
   const inputs: Inputs = {
     clusterName,
+    defaultClusterName: defaultClusterName(read),
+    ...helm,
+    warnings,
     nodeImage,
     kubernetesVersion,
     config,
@@ -145,7 +238,7 @@ export function parseInputs(read: Reader = name => core.getInput(name)): Inputs 
 
 /** What the post step needs when the main step saved no state (it failed early, or was killed). */
 export interface PostInputs {
-  /** cluster_name, else the config's `name`, else "kind": the rule the main step follows. */
+  /** cluster_name, else the config's `name`, else defaultClusterName: the rule the main step follows. */
   clusterName: string
   /** Explicit kubeconfig file; empty means $KUBECONFIG or ~/.kube/config. */
   kubeconfig: string
@@ -164,16 +257,31 @@ export function readJobStatus(read: Reader = name => core.getInput(name)): strin
   return read('job_status').trim()
 }
 
+/**
+ * What the post step reads whether or not main saved state (without touching the config file):
+ * install_only (nothing was created) and verbosity (its Docker calls are logged too). Bad values are
+ * their defaults; the main step reported them.
+ */
+export function readPostFlags(readInput: Reader = name => core.getInput(name)): { installOnly: boolean; verbosity: number } {
+  const read = withOldSpellings(readInput, [], [])
+  const { bool } = fieldReaders(read, [])
+  const verbosity = read('verbosity').trim()
+  return { installOnly: bool('install_only', false), verbosity: /^\d+$/.test(verbosity) ? Number(verbosity) : 0 }
+}
+
 /** The post step's inputs, by the same rules as parseInputs but leniently: a bad value falls back to its default. */
 export function parsePostInputs(
-  read: Reader = name => core.getInput(name),
+  readInput: Reader = name => core.getInput(name),
   cwd: string = process.env.GITHUB_WORKSPACE || process.cwd()
 ): PostInputs {
   const problems: string[] = []
+  // The main step warned about old spellings already; here they only have to be understood.
+  const read = withOldSpellings(readInput, problems, [])
   const { text, bool, count, oneOf, clusterName: readClusterName } = fieldReaders(read, problems)
   // An invalid cluster_name names no cluster post could delete; the config's name is the next rule.
+  const before = problems.length
   let clusterName = readClusterName()
-  if (problems.length) clusterName = ''
+  if (problems.length > before) clusterName = ''
   if (!clusterName) {
     try {
       clusterName = configName(read('config'), cwd) ?? ''
@@ -183,7 +291,7 @@ export function parsePostInputs(
   }
   const logsRetentionDays = count('logs_retention_days', 1, 90)
   return {
-    clusterName: clusterName || 'kind',
+    clusterName: clusterName || defaultClusterName(read),
     kubeconfig: text('kubeconfig'),
     cleanup: bool('cleanup', true),
     logs: oneOf('logs', LOGS_POLICIES, 'on-failure'),

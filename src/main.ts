@@ -1,7 +1,7 @@
 // The main step: validate everything, create the cluster, hand the kubeconfig and facts to later steps.
 import * as core from '@actions/core'
 import { homedir } from 'node:os'
-import { loadCluster } from './cluster-config.js'
+import { chosenNodeImage, loadCluster } from './cluster-config.js'
 import { createCluster, assertClusterAbsent } from './cluster/create.js'
 import type { CreatedCluster } from './cluster/types.js'
 import { DEFAULT_NETWORK, kubeconfigContext } from './cluster/identity.js'
@@ -11,9 +11,10 @@ import { PhaseError, Phases } from './cluster/phases.js'
 import { DockerodePort } from './docker/dockerode-port.js'
 import type { DockerPort } from './docker/port.js'
 import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
-import { parseInputs, type Inputs } from './inputs.js'
+import { HELM_CLUSTER_NAME, parseInputs, type Inputs } from './inputs.js'
 import { describeSpeedUps, parseSpeedUps, SPEED_UPS_VARIABLE } from './cluster/speed-up-names.js'
-import { LOAD_BALANCER_IMAGE } from './node-images.js'
+import { DEFAULT_KUBERNETES_VERSION, LOAD_BALANCER_IMAGE } from './node-images.js'
+import { withCallLog } from './docker/call-log.js'
 import { StateRecorder } from './state.js'
 import { installKubectlFromNode, installKubectlRelease } from './tools/kubectl.js'
 import { loadImagesIntoNodes } from './cluster/load-images.js'
@@ -33,6 +34,26 @@ function setOutputs(created: CreatedCluster, kubeconfigPath: string, nodeImage: 
   core.setOutput('nodes', JSON.stringify(created.nodes))
 }
 
+/** The environment variable that tells a later `kind version` which kind release the workflow asked for. */
+export const KIND_VERSION_VARIABLE = 'KIND_ACTION_KIND_VERSION'
+
+/**
+ * install_only, as helm/kind-action: the tools and no cluster. kubectl is the release kubectl_version
+ * names, else the one of the Kubernetes version the inputs would run (no node to copy it out of).
+ */
+async function installOnly(inputs: Inputs): Promise<void> {
+  const imageVersion = /:v(\d+\.\d+\.\d+)(@|$)/.exec(chosenNodeImage(inputs))?.[1] ?? DEFAULT_KUBERNETES_VERSION
+  const kubectl = await installKubectlRelease(inputs.kubectlVersion || `v${imageVersion}`)
+  core.info(`kubectl: ${kubectl}`)
+  core.info('install_only is true: no cluster created, and the post step will delete nothing.')
+}
+
+/** Things every step of a workflow written for helm/kind-action should hear about before anything runs. */
+function announce(inputs: Inputs): void {
+  for (const warning of inputs.warnings) core.warning(warning)
+  if (inputs.kindVersion) core.exportVariable(KIND_VERSION_VARIABLE, inputs.kindVersion)
+}
+
 export async function run(docker: DockerPort = new DockerodePort(), env = process.env): Promise<void> {
   let inputs: Inputs
   let recorder: StateRecorder | undefined
@@ -40,7 +61,15 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
   let imageCache: ImageCache | undefined
   try {
     inputs = parseInputs()
+    announce(inputs)
+    if (inputs.installOnly) return await installOnly(inputs)
+    docker = withCallLog(docker, inputs.verbosity, line => core.info(line))
     const { cluster, nodeImage } = loadCluster(inputs, env)
+    if (!inputs.clusterName && inputs.defaultClusterName === HELM_CLUSTER_NAME && cluster.name !== HELM_CLUSTER_NAME) {
+      core.notice(
+        `The config names the cluster "${cluster.name}", and this action uses that name; helm/kind-action would have named it ${HELM_CLUSTER_NAME} (its cluster_name default wins over the config). Set cluster_name to choose.`
+      )
+    }
     const speedUps = parseSpeedUps(env[SPEED_UPS_VARIABLE])
     const speedUpsLine = describeSpeedUps(speedUps)
     if (speedUpsLine) core.info(speedUpsLine)

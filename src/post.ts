@@ -6,8 +6,9 @@ import { deleteCluster } from './cluster/delete.js'
 import { resolveKubeconfigPath } from './cluster/kubeconfig.js'
 import { DockerodePort } from './docker/dockerode-port.js'
 import type { DockerPort } from './docker/port.js'
+import { withCallLog } from './docker/call-log.js'
 import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
-import { parsePostInputs, readJobStatus } from './inputs.js'
+import { parsePostInputs, readJobStatus, readPostFlags } from './inputs.js'
 import { reportInPost } from './logs/post-report.js'
 import { loadState, type ActionState } from './state.js'
 import { ActionsCacheService } from './cache/service.js'
@@ -39,6 +40,12 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     } catch (error) {
       core.warning(`${(error as Error).message}; cleaning up by label instead`)
     }
+    const { installOnly, verbosity } = readPostFlags()
+    if (!state && installOnly) {
+      core.info('install_only is true: the main step created nothing, nothing to clean up.')
+      return
+    }
+    docker = withCallLog(docker, verbosity, line => core.info(line))
     if (state && !state.creating) {
       core.info('The main step created nothing: nothing to clean up.')
       return

@@ -28,6 +28,8 @@ export interface DefaultsOptions {
   defaultImage: string
   /** The action's cluster name input; wins over the config's name (like kind's --name). */
   nameOverride?: string
+  /** The name when neither nameOverride nor the config gives one; kind's "kind" when not set. */
+  defaultName?: string
   /** The action's image input; replaces the image of every node (like kind's --image). */
   imageOverride?: string
   /** Directory that relative extraMounts hostPaths are resolved against. */
@@ -110,7 +112,7 @@ export function applyDefaults(raw: RawCluster, options: DefaultsOptions): Cluste
   // kind replaces an empty node list (not only an absent one) with a single control plane.
   const rawNodes = raw.nodes !== undefined && raw.nodes.length > 0 ? raw.nodes : [{ role: 'control-plane' }]
   return {
-    name: nonEmpty(options.nameOverride) ?? nonEmpty(raw.name) ?? DEFAULT_CLUSTER_NAME,
+    name: nonEmpty(options.nameOverride) ?? nonEmpty(raw.name) ?? nonEmpty(options.defaultName) ?? DEFAULT_CLUSTER_NAME,
     nodes: rawNodes.map((n) => defaultNode(n, networking.ipFamily, options)),
     networking,
     featureGates: { ...raw.featureGates },

@@ -19,6 +19,12 @@ describe('parseInputs', () => {
   it('applies the documented defaults', () => {
     expect(parseInputs(reader({ wait: '5m', cleanup: 'true', logs: 'on-failure', cache: 'auto' }))).toEqual({
       clusterName: '',
+      defaultClusterName: 'kind',
+      kindVersion: '',
+      installOnly: false,
+      ignoreFailedClean: false,
+      verbosity: 0,
+      warnings: [],
       nodeImage: '',
       kubernetesVersion: '',
       config: '',
