@@ -51,7 +51,12 @@ export interface Inputs {
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`)
+    // The first line becomes the step's error annotation: it names the (first) input itself.
+    super(
+      problems.length === 1
+        ? `invalid input: ${problems[0]}`
+        : `invalid inputs: ${problems[0]} (and ${problems.length - 1} more)\n${problems.map(p => `  - ${p}`).join('\n')}`
+    )
     this.name = 'InputError'
   }
 }

@@ -105202,7 +105202,10 @@ function old_input_spellings_withOldSpellings(read, problems, warnings) {
 class InputError extends Error {
     problems;
     constructor(problems) {
-        super(`invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        // The first line becomes the step's error annotation: it names the (first) input itself.
+        super(problems.length === 1
+            ? `invalid input: ${problems[0]}`
+            : `invalid inputs: ${problems[0]} (and ${problems.length - 1} more)\n${problems.map(p => `  - ${p}`).join('\n')}`);
         this.problems = problems;
         this.name = 'InputError';
     }

@@ -81,5 +81,7 @@ describe('main step with bad helm/kind-action inputs', () => {
     expect(calls).toEqual([])
     expect(process.exitCode).toBe(1)
     expect(out.join('')).toMatch(message)
+    // The error annotation (the first line) names the input itself.
+    expect(out.join(""), out.join("")).toMatch(new RegExp(`::error::validating inputs: invalid input: ${name}[: ]`))
   })
 })
