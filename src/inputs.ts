@@ -50,7 +50,11 @@ export interface Inputs {
 }
 
 export class InputError extends Error {
-  constructor(readonly problems: string[]) {
+  /** `warnings`: deprecations found on the way, still worth telling when the step fails. */
+  constructor(
+    readonly problems: string[],
+    readonly warnings: string[] = []
+  ) {
     // The first line becomes the step's error annotation: it names the (first) input itself.
     super(
       problems.length === 1
@@ -237,7 +241,7 @@ export function parseInputs(readInput: Reader = name => core.getInput(name)): In
     loadImages: [...new Set(loadImages)],
     loadBalancerImage: text('load_balancer_image')
   }
-  if (problems.length) throw new InputError(problems)
+  if (problems.length) throw new InputError(problems, warnings)
   return inputs
 }
 

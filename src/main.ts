@@ -11,7 +11,7 @@ import { PhaseError, Phases } from './cluster/phases.js'
 import { DockerodePort } from './docker/dockerode-port.js'
 import type { DockerPort } from './docker/port.js'
 import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
-import { HELM_CLUSTER_NAME, parseInputs, type Inputs } from './inputs.js'
+import { HELM_CLUSTER_NAME, InputError, parseInputs, type Inputs } from './inputs.js'
 import { describeSpeedUps, parseSpeedUps, SPEED_UPS_VARIABLE } from './cluster/speed-up-names.js'
 import { DEFAULT_KUBERNETES_VERSION, LOAD_BALANCER_IMAGE } from './node-images.js'
 import { withCallLog } from './docker/call-log.js'
@@ -140,6 +140,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     const phase = error instanceof PhaseError ? error.phase : 'validating inputs'
     const cause = error instanceof PhaseError ? error.cause : error
     const message = cause instanceof Error ? cause.message : String(cause)
+    if (cause instanceof InputError) for (const warning of cause.warnings) core.warning(warning)
     recorder?.update({
       ...(imageCache ? cacheRecord(imageCache) : {}),
       failure: describeFailure(phase, cause),

@@ -105201,12 +105201,15 @@ function old_input_spellings_withOldSpellings(read, problems, warnings) {
 
 class InputError extends Error {
     problems;
-    constructor(problems) {
+    warnings;
+    /** `warnings`: deprecations found on the way, still worth telling when the step fails. */
+    constructor(problems, warnings = []) {
         // The first line becomes the step's error annotation: it names the (first) input itself.
         super(problems.length === 1
             ? `invalid input: ${problems[0]}`
             : `invalid inputs: ${problems[0]} (and ${problems.length - 1} more)\n${problems.map(p => `  - ${p}`).join('\n')}`);
         this.problems = problems;
+        this.warnings = warnings;
         this.name = 'InputError';
     }
 }
@@ -105377,7 +105380,7 @@ function parseInputs(readInput = name => core.getInput(name)) {
         loadBalancerImage: text('load_balancer_image')
     };
     if (problems.length)
-        throw new InputError(problems);
+        throw new InputError(problems, warnings);
     return inputs;
 }
 /** The job's status as the post step sees it: the internal job_status input, empty where not evaluated. */

@@ -66,10 +66,13 @@ describe('main step with bad helm/kind-action inputs', () => {
     ['version', 'latest', /version: "latest" is not a kind release/],
     ['cloud_provider', 'true', /cloud_provider: helm\/kind-action runs cloud-provider-kind/],
     ['verbosity', 'loud', /verbosity: "loud" is not a whole number/],
-    ['log_level', 'loud', /log_level \(deprecated, now verbosity\)/]
-  ])('%s: %s fails the step naming the input, and nothing reaches Docker', async (name, value, message) => {
+    ['log_level', 'loud', /log_level \(deprecated, now verbosity\)/],
+    // An old spelling next to the bad input: its deprecation warning is still given.
+    ['cloud_provider', 'true', /::warning::node-image is deprecated \(from helm\/kind-action v1\.0\): use node_image instead/, { 'node-image': 'kindest/node:v1.37.2' }]
+  ] as [string, string, RegExp, Record<string, string>?][])('%s: %s fails the step naming the input, and nothing reaches Docker', async (name, value, message, others = {}) => {
     const calls: string[] = []
     process.env[`INPUT_${name.toUpperCase()}`] = value
+    for (const [other, otherValue] of Object.entries(others)) process.env[`INPUT_${other.toUpperCase()}`] = otherValue
     const out: string[] = []
     const write = process.stdout.write.bind(process.stdout)
     process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write
