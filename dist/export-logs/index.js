@@ -104383,8 +104383,8 @@ class DockerodePort {
             throw error;
         }
     }
-    async pullImage(ref) {
-        const stream = await this.docker.pull(ref);
+    async pullImage(ref, auth) {
+        const stream = await this.docker.pull(ref, auth ? { authconfig: auth } : {});
         await new Promise((resolve, reject) => {
             this.docker.modem.followProgress(stream, (err, output) => {
                 const failed = output?.find(o => o.error);
@@ -105094,10 +105094,30 @@ function fieldReaders(read, problems) {
     return { text, bool, count, oneOf, clusterName };
 }
 const LOGS_POLICIES = (/* unused pure expression or super */ null && (['on-failure', 'always', 'never']));
+// --- The local registry (registry, registry_image, registry_name, registry_port, registry_enable_delete) ---
+/** Docker's rule for container names (the registry is reached by this name on the cluster's network). */
+const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+function readRegistry(readers, problems) {
+    const { text, bool, count } = readers;
+    if (!bool('registry', false))
+        return undefined;
+    const name = text('registry_name') || 'kind-registry';
+    if (!CONTAINER_NAME.test(name)) {
+        problems.push(`registry_name: "${name}" is not a container name; use letters, digits, "_", "." and "-", starting with a letter or digit`);
+    }
+    return {
+        image: text('registry_image') || 'registry:2',
+        name,
+        port: count('registry_port', 1, 65535) ?? 5000,
+        enableDelete: bool('registry_enable_delete', false)
+    };
+}
+// --- end of the local registry ---
 /** Reads every input through `read` (core.getInput on a runner) and validates it. */
 function parseInputs(read = name => core.getInput(name)) {
     const problems = [];
-    const { text, bool, count, oneOf, clusterName: readClusterName } = fieldReaders(read, problems);
+    const readers = fieldReaders(read, problems);
+    const { text, bool, count, oneOf, clusterName: readClusterName } = readers;
     const clusterName = readClusterName();
     const kubernetesVersion = text('kubernetes_version');
     if (kubernetesVersion && !KUBE_VERSION.test(kubernetesVersion)) {
@@ -105142,6 +105162,9 @@ function parseInputs(read = name => core.getInput(name)) {
         loadImages: [...new Set(loadImages)],
         loadBalancerImage: text('load_balancer_image')
     };
+    const registry = readRegistry(readers, problems);
+    if (registry)
+        inputs.registry = registry;
     if (problems.length)
         throw new InputError(problems);
     return inputs;

@@ -89,6 +89,19 @@ export interface ImageInfo {
   size: number
 }
 
+/**
+ * Credentials for one pull, as the Engine takes them (its AuthConfig, sent as X-Registry-Auth): a user
+ * and password, or an identity token (OAuth refresh token) or registry token from a credential helper.
+ */
+export interface RegistryAuth {
+  /** The registry, as the credentials are stored for it (Docker Hub: https://index.docker.io/v1/). */
+  serveraddress: string
+  username?: string
+  password?: string
+  identitytoken?: string
+  registrytoken?: string
+}
+
 export interface ExecOptions {
   /** Bytes or a stream to send on the command's stdin. */
   stdin?: string | Buffer | Readable
@@ -109,7 +122,8 @@ export interface DockerPort {
   removeNetwork(idOrName: string): Promise<void>
 
   inspectImage(ref: string): Promise<ImageInfo | undefined>
-  pullImage(ref: string): Promise<void>
+  /** Pulls an image; `auth` goes to the registry (X-Registry-Auth), else the pull is anonymous. */
+  pullImage(ref: string, auth?: RegistryAuth): Promise<void>
   /** `docker save` as a stream of a tar archive. */
   saveImages(refs: string[]): Promise<Readable>
   /** `docker load` from a stream of a tar archive. */
