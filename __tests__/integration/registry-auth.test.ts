@@ -78,6 +78,8 @@ describe('pulls with the runner’s Docker credentials, from a registry with htp
     expect(error.failure).toBe('auth')
     expect(error.message).toContain(`image ${ref} is not on the Docker host and pulling ${ref} without credentials`)
     expect(error.message).toContain(`docker login ${host}`)
+    expect(error.message).toContain('authentication failed: Head "http://')
+    expect(error.message).not.toContain('HTTP code')
   })
 
   it('with a wrong password: says the credentials were refused and where they came from', async () => {

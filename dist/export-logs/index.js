@@ -104298,7 +104298,10 @@ function isNotFound(error) {
 /** The Engine's own message (not dockerode's "(HTTP code 409) unexpected - ..." wrapping). */
 function engineMessage(error) {
     const e = error;
-    return e?.json?.message ?? e?.message ?? String(error);
+    if (e?.json?.message)
+        return e.json.message;
+    // Streamed answers (pulls) leave json empty: the message then carries the HTTP wrapping to drop.
+    return e?.message?.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim() ?? String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/docker/dockerode-port.ts

@@ -174,5 +174,7 @@ export function isNotFound(error: unknown): boolean {
 /** The Engine's own message (not dockerode's "(HTTP code 409) unexpected - ..." wrapping). */
 export function engineMessage(error: unknown): string {
   const e = error as EngineError
-  return e?.json?.message ?? e?.message ?? String(error)
+  if (e?.json?.message) return e.json.message
+  // Streamed answers (pulls) leave json empty: the message then carries the HTTP wrapping to drop.
+  return e?.message?.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim() ?? String(error)
 }

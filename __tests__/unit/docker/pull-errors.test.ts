@@ -38,6 +38,11 @@ describe('pullError', () => {
     expect(e.message).toContain('docker.io refused the credentials: log in again (docker login)')
   })
 
+  it('drops dockerode\'s HTTP wrapping of a streamed answer (its json is null for pulls, as the Engine answers here)', () => {
+    const streamed = Object.assign(new Error('(HTTP code 404) unexpected - manifest for 127.0.0.1:5000/a/b:1 not found: manifest unknown: manifest unknown '), { statusCode: 404, json: null })
+    expect(pullError('127.0.0.1:5000/a/b:1', streamed).message).toMatch(/: not found: manifest for 127.0.0.1:5000\/a\/b:1 not found: manifest unknown: manifest unknown\n/)
+  })
+
   it('names a missing tag and a rate limit for what they are', () => {
     expect(pullError('ghcr.io/o/x:9', engine(404, 'manifest unknown')).message).toMatch(/not found: manifest unknown\nthe image or tag does not exist in ghcr.io/)
     expect(pullError('kindest/node:v1', engine(500, 'toomanyrequests: rate')).message).toMatch(/rate limit: .*\ndocker.io is limiting pulls: log in/)
