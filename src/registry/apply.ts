@@ -42,19 +42,29 @@ export interface RegistryTarget {
   timeoutMs?: number
 }
 
-/** Starts the registry and points the cluster at it. */
-export async function setUpRegistry(docker: DockerPort, plan: RegistryPlan, target: RegistryTarget): Promise<void> {
+/** Creates and starts the registry container (its image pulled with the runner's credentials when missing). */
+export async function startRegistry(docker: DockerPort, plan: RegistryPlan, credentials?: CredentialLookup): Promise<void> {
   const { container } = plan
-  const image = await ensureImage(docker, container.Image, undefined, undefined, target.credentials)
+  const image = await ensureImage(docker, container.Image, undefined, undefined, credentials)
   await docker.createContainer({ ...container, Image: image.runRef })
   try {
     await docker.startContainer(container.name)
   } catch (error) {
     throw new Error(`the local registry did not start (registry_port ${plan.port} on 127.0.0.1 may be in use): ${engineMessage(error)}`)
   }
+}
+
+/** Every node's hosts.toml files (containerd reads them at each pull: no restart needed). */
+export async function writeHostsFiles(docker: DockerPort, plan: RegistryPlan, nodes: string[]): Promise<void> {
+  await Promise.all(nodes.flatMap(node => plan.nodeFiles.map(file => writeFile(docker, node, file.path, file.content))))
+}
+
+/** Starts the registry and points the cluster at it. */
+export async function setUpRegistry(docker: DockerPort, plan: RegistryPlan, target: RegistryTarget): Promise<void> {
+  await startRegistry(docker, plan, target.credentials)
   await Promise.all([
     waitUntilAnswers(`http://127.0.0.1:${plan.port}/v2/`, target.timeoutMs ?? 30_000),
-    ...target.nodes.flatMap(node => plan.nodeFiles.map(file => writeFile(docker, node, file.path, file.content)))
+    writeHostsFiles(docker, plan, target.nodes)
   ])
   await run(docker, target.controlPlane, [...KUBECTL, 'apply', '-f', '-'], { stdin: plan.configMap })
 }
