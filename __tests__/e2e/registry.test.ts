@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import YAML from 'yaml'
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../helpers/docker.js'
 import { ensureRegistryImage, REGISTRY_IMAGE } from '../helpers/registry.js'
-import { NODE_IMAGE, clusterThroughAction, containersOf, docker, jobEnv, kubectl, type PostResult } from './harness.js'
+import { NODE_IMAGE, clusterThroughAction, containersOf, docker, jobEnv, kubectl, retry, type PostResult } from './harness.js'
 
 const CLUSTER = 'registry-e2e'
 const REGISTRY = 'registry-e2e-reg'
@@ -109,8 +109,10 @@ describe('registry: true through the built action', () => {
       await kubectl(runner, ['wait', '--for=condition=Ready', `pod/${name}`, '--timeout=180s'])
       expect(await kubectl(runner, ['logs', name])).toBe('ran-from-the-local-registry\n')
     }
-    const events = await kubectl(runner, ['get', 'events', '--field-selector', 'involvedObject.name=from-localhost', '-o', 'jsonpath={.items[*].message}'])
-    expect(events).toContain(`Successfully pulled image "${local}/registry-e2e/busybox:1"`)
+    await retry('the kubelet reporting the pull from the registry', async () => {
+      const events = await kubectl(runner, ['get', 'events', '--field-selector', 'involvedObject.name=from-localhost', '-o', 'jsonpath={.items[*].message}'])
+      if (!events.includes(`Successfully pulled image "${local}/registry-e2e/busybox:1"`)) throw new Error(`no pull event yet: ${events}`)
+    }, 60_000)
   })
 })
 
