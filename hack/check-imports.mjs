@@ -11,7 +11,7 @@ import ts from 'typescript'
 export const LAYERS = [
   ['foundation', ['archive/', 'config/', 'kubeadm/', 'duration.ts', 'node-images.ts', 'kind-releases.ts', 'runtime-globals.ts']],
   ['docker', ['docker/']],
-  ['cluster', ['cluster/', 'tools/']],
+  ['cluster', ['cluster/', 'tools/', 'registry/']],
   ['services', ['cache/', 'logs/']],
   ['action', ['inputs.ts', 'old-input-spellings.ts', 'state.ts', 'github-reporter.ts', 'cluster-config.ts']],
   ['steps', ['main.ts', 'post.ts', 'export-logs.ts', 'main-entry.ts', 'post-entry.ts', 'export-logs-entry.ts']],

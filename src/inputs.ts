@@ -47,6 +47,18 @@ export interface Inputs {
   cache: CachePolicy
   loadImages: string[]
   loadBalancerImage: string
+  /** The local registry (registry: true), as helm/kind-action's inputs ask for it; undefined when off. */
+  registry?: RegistryInputs
+}
+
+/** The local registry's inputs (registry_*), with helm/kind-action's names and defaults. */
+export interface RegistryInputs {
+  image: string
+  /** Its container's name, and its host name on the cluster's network. */
+  name: string
+  /** The port on 127.0.0.1 of the runner. */
+  port: number
+  enableDelete: boolean
 }
 
 export class InputError extends Error {
@@ -179,13 +191,33 @@ function helmInputs(read: Reader, problems: string[], warnings: string[], imageG
     verbosity: /^\d+$/.test(verbosityText) ? Number(verbosityText) : 0
   }
 }
+// --- The local registry (registry, registry_image, registry_name, registry_port, registry_enable_delete) ---
+/** Docker's rule for container names (the registry is reached by this name on the cluster's network). */
+const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
+
+function readRegistry(readers: ReturnType<typeof fieldReaders>, problems: string[]): RegistryInputs | undefined {
+  const { text, bool, count } = readers
+  if (!bool('registry', false)) return undefined
+  const name = text('registry_name') || 'kind-registry'
+  if (!CONTAINER_NAME.test(name)) {
+    problems.push(`registry_name: "${name}" is not a container name; use letters, digits, "_", "." and "-", starting with a letter or digit`)
+  }
+  return {
+    image: text('registry_image') || 'registry:2',
+    name,
+    port: count('registry_port', 1, 65535) ?? 5000,
+    enableDelete: bool('registry_enable_delete', false)
+  }
+}
+// --- end of the local registry ---
 
 /** Reads every input through `read` (core.getInput on a runner) and validates it. */
 export function parseInputs(readInput: Reader = name => core.getInput(name)): Inputs {
   const problems: string[] = []
   const warnings: string[] = []
   const read = withOldSpellings(readInput, problems, warnings)
-  const { text, bool, count, oneOf, clusterName: readClusterName } = fieldReaders(read, problems)
+  const readers = fieldReaders(read, problems)
+  const { text, bool, count, oneOf, clusterName: readClusterName } = readers
 
   const clusterName = readClusterName()
 
@@ -241,6 +273,8 @@ export function parseInputs(readInput: Reader = name => core.getInput(name)): In
     loadImages: [...new Set(loadImages)],
     loadBalancerImage: text('load_balancer_image')
   }
+  const registry = readRegistry(readers, problems)
+  if (registry) inputs.registry = registry
   if (problems.length) throw new InputError(problems, warnings)
   return inputs
 }

@@ -10,6 +10,7 @@ import { NodeCommandError } from './cluster/node-exec.js'
 import { PhaseError, Phases } from './cluster/phases.js'
 import { DockerodePort } from './docker/dockerode-port.js'
 import type { DockerPort } from './docker/port.js'
+import { dockerCredentials } from './docker/credentials.js'
 import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
 import { HELM_CLUSTER_NAME, InputError, parseInputs, type Inputs } from './inputs.js'
 import { describeSpeedUps, parseSpeedUps, SPEED_UPS_VARIABLE } from './cluster/speed-up-names.js'
@@ -23,6 +24,9 @@ import { describeFailure } from './logs/summary.js'
 import { ImageCache } from './cache/image-cache.js'
 import { ActionsCacheService } from './cache/service.js'
 import { cacheOutputs, cacheRecord } from './cache/steps.js'
+import { planRegistry, withRegistryConfigPath, type RegistryPlan } from './registry/plan.js'
+import { assertRegistryNameFree, setUpRegistry } from './registry/apply.js'
+import type { CredentialLookup } from './docker/credentials.js'
 
 function setOutputs(created: CreatedCluster, kubeconfigPath: string, nodeImage: string): void {
   core.setOutput('cluster_name', created.name)
@@ -54,6 +58,17 @@ function announce(inputs: Inputs): void {
   if (inputs.kindVersion) core.exportVariable(KIND_VERSION_VARIABLE, inputs.kindVersion)
 }
 
+/** The local registry (registry: true) once the cluster is up: its container, every node's hosts.toml, the ConfigMap. */
+async function startLocalRegistry(docker: DockerPort, plan: RegistryPlan, created: CreatedCluster, credentials: CredentialLookup): Promise<void> {
+  const controlPlane = created.nodes.find(n => n.role === 'control-plane')?.name ?? created.bootstrapNode
+  await setUpRegistry(docker, plan, { nodes: created.nodes.map(n => n.name), controlPlane, credentials })
+  core.exportVariable('LOCAL_REGISTRY', plan.host)
+  core.setOutput('local_registry', plan.host)
+  const { name, Image: image } = plan.container
+  core.setOutput('registry', JSON.stringify({ name, image, host: plan.host, hostFromClusterNetwork: plan.hostFromClusterNetwork }))
+  core.info(`Local registry "${name}" (${image}): docker push ${plan.host}/<image>, then use ${plan.host}/<image> in pods`)
+}
+
 export async function run(docker: DockerPort = new DockerodePort(), env = process.env): Promise<void> {
   let inputs: Inputs
   let recorder: StateRecorder | undefined
@@ -64,7 +79,10 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     announce(inputs)
     if (inputs.installOnly) return await installOnly(inputs)
     docker = withCallLog(docker, inputs.verbosity, line => core.info(line))
-    const { cluster, nodeImage } = loadCluster(inputs, env)
+    const loaded = loadCluster(inputs, env)
+    const { nodeImage } = loaded
+    // The local registry needs containerd's config_path on every node before the nodes boot.
+    const cluster = inputs.registry ? withRegistryConfigPath(loaded.cluster) : loaded.cluster
     if (!inputs.clusterName && inputs.defaultClusterName === HELM_CLUSTER_NAME && cluster.name !== HELM_CLUSTER_NAME) {
       core.notice(
         `The config names the cluster "${cluster.name}", and this action uses that name; helm/kind-action would have named it ${HELM_CLUSTER_NAME} (its cluster_name default wins over the config). Set cluster_name to choose.`
@@ -89,12 +107,18 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     })
 
     phases = new Phases(githubReporter)
-    await phases.timed('Checking the cluster name is free', () => assertClusterAbsent(docker, cluster.name))
+    const registry = inputs.registry
+    await phases.timed('Checking the cluster name is free', async () => {
+      await assertClusterAbsent(docker, cluster.name)
+      if (registry) await assertRegistryNameFree(docker, registry.name)
+    })
     recorder.update({ creating: true })
 
     imageCache = new ImageCache({ docker, service: new ActionsCacheService(env), policy: inputs.cache, reporter: githubReporter })
     // A kubectl release needs no node: its download runs alongside the whole creation. (Its failure is
     // reported where it is awaited, below.)
+    const credentials = dockerCredentials({ env, home: homedir(), onSecret: core.setSecret, onWarning: core.warning })
+    const network = env.KIND_EXPERIMENTAL_DOCKER_NETWORK || DEFAULT_NETWORK
     const kubectlRelease = inputs.kubectlVersion ? installKubectlRelease(inputs.kubectlVersion) : undefined
     kubectlRelease?.catch(() => undefined)
     const created = await createCluster({
@@ -102,12 +126,13 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       cluster,
       reporter: githubReporter,
       phases,
-      network: env.KIND_EXPERIMENTAL_DOCKER_NETWORK || DEFAULT_NETWORK,
+      network,
       loadBalancerImage: inputs.loadBalancerImage || LOAD_BALANCER_IMAGE,
       waitMs: inputs.waitMs,
       extraLabels: { [OWNER_LABEL]: recorder.state.owner },
       hostEnv: env,
       imageSource: imageCache,
+      credentials,
       speedUps,
       // While the other nodes join and the cluster gets ready.
       afterControlPlane: async controlPlane => {
@@ -127,6 +152,12 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       timings: phases.timings
     })
 
+    if (registry) {
+      const plan = planRegistry(registry, created.name, network, { [OWNER_LABEL]: recorder.state.owner })
+      recorder.update({ registry: { container: plan.container.name } })
+      await phases.group('Starting the local registry', () => startLocalRegistry(docker, plan, created, credentials))
+      recorder.update({ timings: phases.timings })
+    }
     if (inputs.loadImages.length) {
       await phases.group('Loading images into nodes', () =>
         loadImagesIntoNodes(docker, inputs.loadImages, created.nodes.map(n => n.name))

@@ -13,6 +13,7 @@ import { reportInPost } from './logs/post-report.js'
 import { loadState, type ActionState } from './state.js'
 import { ActionsCacheService } from './cache/service.js'
 import { saveInPost } from './cache/steps.js'
+import { removeRegistry } from './registry/apply.js'
 
 /** What to tear down and how to report: the main step's state, else the post step's own inputs. */
 function postTarget(state: ActionState | undefined, env: Record<string, string | undefined>) {
@@ -29,6 +30,16 @@ function postTarget(state: ActionState | undefined, env: Record<string, string |
     kubeconfigPath: resolveKubeconfigPath(inputs.kubeconfig, env.KUBECONFIG, homedir()),
     cleanup: inputs.cleanup,
     settings: { policy: inputs.logs, logsDir: inputs.logsDir, retentionDays: inputs.logsRetentionDays, jobStatus: inputs.jobStatus }
+  }
+}
+
+async function removeLocalRegistry(docker: DockerPort, name: string, clusterName: string, owner: string): Promise<void> {
+  try {
+    const outcome = await removeRegistry(docker, name, clusterName, { [OWNER_LABEL]: owner })
+    if (outcome === 'removed') core.info(`Removed the local registry "${name}".`)
+    else if (outcome === 'not ours') core.warning(`cleanup: the container "${name}" is not the local registry this job made; leaving it`)
+  } catch (error) {
+    core.warning(`cleanup: removing the local registry "${name}": ${(error as Error).message}`)
   }
 }
 
@@ -75,6 +86,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
         core.info(`Deleted containers: ${result.removedContainers.join(', ') || 'none'}`)
         for (const problem of result.errors) core.warning(`cleanup: ${problem}`)
       })
+      if (state?.registry) await removeLocalRegistry(docker, state.registry.container, target.clusterName, target.owner)
     }
     // Last: saving pulled images takes a while and the cluster's disk is better freed first.
     if (state) {

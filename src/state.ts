@@ -38,6 +38,8 @@ export interface ActionState {
   imagesToCache?: string[]
   /** What the image cache did for each image (figures, keys), and what post needs to save. */
   imageCache?: ImageCacheState
+  /** The local registry's container (registry: true), recorded before it is created: post removes it. */
+  registry?: { container: string }
 }
 
 export function saveState(state: ActionState): void {

@@ -1,7 +1,9 @@
 // Making sure the images a cluster needs are on the Docker host (kind-spec §2.1): inspect first, then
 // an optional image source (the image cache, passed in so this code stays free of @actions/*), then
-// pull what is still missing, with kind's retry schedule.
-import { engineMessage, type DockerPort, type ImageInfo } from '../docker/port.js'
+// pull what is still missing, with kind's retry schedule and the runner's Docker credentials.
+import type { CredentialLookup } from '../docker/credentials.js'
+import { isWorthRetrying, pullError, type PullError } from '../docker/pull-errors.js'
+import type { DockerPort, ImageInfo } from '../docker/port.js'
 
 const RETRY_DELAYS_MS = [1000, 2000, 3000, 4000]
 
@@ -33,7 +35,8 @@ export async function ensureImage(
   docker: DockerPort,
   ref: string,
   sleep = (ms: number) => new Promise(r => setTimeout(r, ms)),
-  source?: ImageSource
+  source?: ImageSource,
+  credentials?: CredentialLookup
 ): Promise<ImageResolution> {
   const start = performance.now()
   const elapsed = (): number => (performance.now() - start) / 1000
@@ -42,19 +45,24 @@ export async function ensureImage(
   const restored = await source?.restore(ref)
   if (restored) return { ref, id: restored.id, pulled: false, seconds: elapsed(), source: 'cache', runRef: restored.runRef }
   const pullStart = performance.now()
-  let lastError: unknown
+  const found = await credentials?.(ref)
+  let lastError: PullError | undefined
   for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
     if (attempt > 0) await sleep(RETRY_DELAYS_MS[attempt - 1])
     try {
-      await docker.pullImage(ref)
+      await docker.pullImage(ref, found?.auth)
       const pulled = await docker.inspectImage(ref)
       if (pulled) {
         source?.pulled(ref, pulled, (performance.now() - pullStart) / 1000)
         return { ref, id: pulled.id, pulled: true, seconds: elapsed(), source: 'pull', runRef: ref }
       }
     } catch (error) {
-      lastError = error
+      lastError = pullError(ref, error, found?.source)
+      // A refusal or a missing tag answers the same every time: no need to wait 10 s to report it.
+      if (!isWorthRetrying(lastError.failure)) break
     }
   }
-  throw new Error(`image ${ref} is not on the Docker host and pulling it failed: ${engineMessage(lastError)}`)
+  if (!lastError) throw new Error(`image ${ref} was pulled but the Docker host does not list it`)
+  lastError.message = `image ${ref} is not on the Docker host and ${lastError.message}`
+  throw lastError
 }

@@ -11,7 +11,8 @@ import type {
   ExecResult,
   ImageInfo,
   NetworkInfo,
-  NetworkSpec
+  NetworkSpec,
+  RegistryAuth
 } from './port.js'
 import { engineStatus, isNotFound } from './port.js'
 
@@ -96,8 +97,8 @@ export class DockerodePort implements DockerPort {
     }
   }
 
-  async pullImage(ref: string): Promise<void> {
-    const stream = await this.docker.pull(ref)
+  async pullImage(ref: string, auth?: RegistryAuth): Promise<void> {
+    const stream = await this.docker.pull(ref, auth ? { authconfig: auth } : {})
     await new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(stream, (err: Error | null, output: { error?: string }[]) => {
         const failed = output?.find(o => o.error)

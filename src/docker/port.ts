@@ -89,6 +89,19 @@ export interface ImageInfo {
   size: number
 }
 
+/**
+ * Credentials for one pull, as the Engine takes them (its AuthConfig, sent as X-Registry-Auth): a user
+ * and password, or an identity token (OAuth refresh token) or registry token from a credential helper.
+ */
+export interface RegistryAuth {
+  /** The registry, as the credentials are stored for it (Docker Hub: https://index.docker.io/v1/). */
+  serveraddress: string
+  username?: string
+  password?: string
+  identitytoken?: string
+  registrytoken?: string
+}
+
 export interface ExecOptions {
   /** Bytes or a stream to send on the command's stdin. */
   stdin?: string | Buffer | Readable
@@ -109,7 +122,8 @@ export interface DockerPort {
   removeNetwork(idOrName: string): Promise<void>
 
   inspectImage(ref: string): Promise<ImageInfo | undefined>
-  pullImage(ref: string): Promise<void>
+  /** Pulls an image; `auth` goes to the registry (X-Registry-Auth), else the pull is anonymous. */
+  pullImage(ref: string, auth?: RegistryAuth): Promise<void>
   /** `docker save` as a stream of a tar archive. */
   saveImages(refs: string[]): Promise<Readable>
   /** `docker load` from a stream of a tar archive. */
@@ -160,5 +174,7 @@ export function isNotFound(error: unknown): boolean {
 /** The Engine's own message (not dockerode's "(HTTP code 409) unexpected - ..." wrapping). */
 export function engineMessage(error: unknown): string {
   const e = error as EngineError
-  return e?.json?.message ?? e?.message ?? String(error)
+  if (e?.json?.message) return e.json.message
+  // Streamed answers (pulls) leave json empty: the message then carries the HTTP wrapping to drop.
+  return e?.message?.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim() ?? String(error)
 }

@@ -111,3 +111,32 @@ describe('resolveNodeImage', () => {
     expect(() => resolveNodeImage('1.3')).toThrow(/has no kind/)
   })
 })
+
+describe('parseInputs: the local registry (helm/kind-action inputs)', () => {
+  const helmDefaults = { registry_image: 'registry:2', registry_name: 'kind-registry', registry_port: '5000', registry_enable_delete: 'false' }
+
+  it('is off unless registry is true, whatever the other registry_* inputs say', () => {
+    expect(parseInputs(reader({ ...helmDefaults, registry: 'false' })).registry).toBeUndefined()
+    expect(parseInputs(reader({})).registry).toBeUndefined()
+  })
+
+  it('takes helm/kind-action\'s defaults, also when the inputs are empty', () => {
+    const expected = { image: 'registry:2', name: 'kind-registry', port: 5000, enableDelete: false }
+    expect(parseInputs(reader({ ...helmDefaults, registry: 'true' })).registry).toEqual(expected)
+    expect(parseInputs(reader({ registry: 'true' })).registry).toEqual(expected)
+  })
+
+  it('reads every registry_* input', () => {
+    const inputs = parseInputs(reader({ registry: 'true', registry_image: 'ghcr.io/me/reg:3', registry_name: 'my_reg.1', registry_port: '5001', registry_enable_delete: 'true' }))
+    expect(inputs.registry).toEqual({ image: 'ghcr.io/me/reg:3', name: 'my_reg.1', port: 5001, enableDelete: true })
+  })
+
+  it('names each bad registry input', () => {
+    expect(problems({ registry: 'yes please' })).toEqual(['registry: "yes please" is not a boolean; use true or false'])
+    expect(problems({ registry: 'true', registry_port: '70000', registry_name: '-x', registry_enable_delete: 'maybe' })).toEqual([
+      'registry_name: "-x" is not a container name; use letters, digits, "_", "." and "-", starting with a letter or digit',
+      'registry_port: "70000" is not a whole number from 1 to 65535',
+      'registry_enable_delete: "maybe" is not a boolean; use true or false'
+    ])
+  })
+})

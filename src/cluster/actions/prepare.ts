@@ -18,7 +18,7 @@ export async function prepare(options: CreateOptions): Promise<Prepared> {
     const refs = [...new Set(cluster.nodes.map(n => n.image))].sort()
     if (ha) refs.push(options.loadBalancerImage)
     const [resolved, net, host, tuning] = await Promise.all([
-      Promise.all(refs.map(ref => ensureImage(docker, ref, undefined, options.imageSource))),
+      Promise.all(refs.map(ref => ensureImage(docker, ref, undefined, options.imageSource, options.credentials))),
       ensureNetwork(docker, options.network),
       docker.info().then(info => hostFacts(info, options.hostEnv)),
       raiseInotifyLimits()

@@ -1,6 +1,7 @@
 // What every creation action and speed-up works on: the cluster's plan, the host's facts, the
 // milestones reached so far, and the few shared resources (the super-admin client, work left running).
 import type { Cluster } from '../../config/types.js'
+import type { CredentialLookup } from '../../docker/credentials.js'
 import type { DockerPort } from '../../docker/port.js'
 import type { HostFacts, PlannedContainer } from '../container-plan.js'
 import { hostEndpoint, nodeApiServer } from '../endpoints.js'
@@ -27,6 +28,8 @@ export interface CreateOptions {
   hostEnv: Record<string, string | undefined>
   /** Where images may come from before a pull (the image cache); none: inspect, then pull. */
   imageSource?: ImageSource
+  /** The runner's registry credentials for pulls (docker login); none: anonymous pulls. */
+  credentials?: CredentialLookup
   /** The speed-ups switched on (speed-up-names.ts); all when not given. */
   speedUps?: SpeedUps
   /** Work that needs only a running control plane (exporting the kubeconfig, installing kubectl). */
