@@ -30,6 +30,8 @@ export interface Inputs {
   cache: CachePolicy
   loadImages: string[]
   loadBalancerImage: string
+  /** kind_cli: when the action's own `kind` command goes on PATH (auto, true, false). */
+  kindCli: KindCliMode
 }
 
 export class InputError extends Error {
@@ -84,6 +86,9 @@ function fieldReaders(read: Reader, problems: string[]) {
 }
 
 const LOGS_POLICIES = ['on-failure', 'always', 'never'] as const
+/** kind_cli: when the action's own kind CLI goes on PATH (src/kind-cli/install.ts decides). */
+export const KIND_CLI_MODES = ['auto', 'true', 'false'] as const
+export type KindCliMode = (typeof KIND_CLI_MODES)[number]
 
 /** Reads every input through `read` (core.getInput on a runner) and validates it. */
 export function parseInputs(read: Reader = name => core.getInput(name)): Inputs {
@@ -137,7 +142,8 @@ export function parseInputs(read: Reader = name => core.getInput(name)): Inputs 
     logsDir: text('logs_dir'),
     cache: oneOf('cache', ['auto', 'true', 'false'] as const, 'auto'),
     loadImages: [...new Set(loadImages)],
-    loadBalancerImage: text('load_balancer_image')
+    loadBalancerImage: text('load_balancer_image'),
+    kindCli: oneOf('kind_cli', KIND_CLI_MODES, 'auto')
   }
   if (problems.length) throw new InputError(problems)
   return inputs

@@ -105094,6 +105094,8 @@ function fieldReaders(read, problems) {
     return { text, bool, count, oneOf, clusterName };
 }
 const LOGS_POLICIES = (/* unused pure expression or super */ null && (['on-failure', 'always', 'never']));
+/** kind_cli: when the action's own kind CLI goes on PATH (src/kind-cli/install.ts decides). */
+const KIND_CLI_MODES = (/* unused pure expression or super */ null && (['auto', 'true', 'false']));
 /** Reads every input through `read` (core.getInput on a runner) and validates it. */
 function parseInputs(read = name => core.getInput(name)) {
     const problems = [];
@@ -105140,7 +105142,8 @@ function parseInputs(read = name => core.getInput(name)) {
         logsDir: text('logs_dir'),
         cache: oneOf('cache', ['auto', 'true', 'false'], 'auto'),
         loadImages: [...new Set(loadImages)],
-        loadBalancerImage: text('load_balancer_image')
+        loadBalancerImage: text('load_balancer_image'),
+        kindCli: oneOf('kind_cli', KIND_CLI_MODES, 'auto')
     };
     if (problems.length)
         throw new InputError(problems);

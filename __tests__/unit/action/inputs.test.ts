@@ -31,7 +31,8 @@ describe('parseInputs', () => {
       logsDir: '',
       cache: 'auto',
       loadImages: [],
-      loadBalancerImage: ''
+      loadBalancerImage: '',
+      kindCli: 'auto'
     })
   })
 
