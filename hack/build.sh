@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run build: the three bundles in dist/ (main, post, export-logs), built at once with ncc. ncc only
+# npm run build: the four bundles in dist/ (main, post, export-logs, kind-cli), built at once with ncc. ncc only
 # transpiles (see src/tsconfig.json): its own type check took most of the build, once per bundle, so src/
 # is type checked once by tsc alongside, and the build fails on a type error or a missing module as
 # before. A failed step's whole output is shown.
@@ -10,12 +10,12 @@ trap 'rm -rf "$logs"' EXIT
 declare -A pids
 npx tsc --noEmit -p tsconfig.json >"$logs/typecheck" 2>&1 &
 pids[typecheck]=$!
-for entry in main post export-logs; do
+for entry in main post export-logs kind-cli; do
   npx ncc build "src/$entry-entry.ts" -o "dist/$entry" --license licenses.txt --transpile-only >"$logs/$entry" 2>&1 &
   pids[$entry]=$!
 done
 status=0
-for entry in typecheck main post export-logs; do
+for entry in typecheck main post export-logs kind-cli; do
   if wait "${pids[$entry]}"; then
     grep -E '\] - ncc' "$logs/$entry" | sed "s#^#dist/$entry: #"
   else

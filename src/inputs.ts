@@ -47,6 +47,8 @@ export interface Inputs {
   cache: CachePolicy
   loadImages: string[]
   loadBalancerImage: string
+  /** kind_cli: when the action's own `kind` command goes on PATH (auto, true, false). */
+  kindCli: KindCliMode
   /** The local registry (registry: true), as helm/kind-action's inputs ask for it; undefined when off. */
   registry?: RegistryInputs
 }
@@ -122,6 +124,9 @@ function fieldReaders(read: Reader, problems: string[]) {
 }
 
 const LOGS_POLICIES = ['on-failure', 'always', 'never'] as const
+/** kind_cli: when the action's own kind CLI goes on PATH (src/kind-cli/install.ts decides). */
+export const KIND_CLI_MODES = ['auto', 'true', 'false'] as const
+export type KindCliMode = (typeof KIND_CLI_MODES)[number]
 
 /** helm/kind-action's default cluster name; kind's own is "kind". */
 export const HELM_CLUSTER_NAME = 'chart-testing'
@@ -271,7 +276,8 @@ export function parseInputs(readInput: Reader = name => core.getInput(name)): In
     logsDir: text('logs_dir'),
     cache: oneOf('cache', ['auto', 'true', 'false'] as const, 'auto'),
     loadImages: [...new Set(loadImages)],
-    loadBalancerImage: text('load_balancer_image')
+    loadBalancerImage: text('load_balancer_image'),
+    kindCli: oneOf('kind_cli', KIND_CLI_MODES, 'auto')
   }
   const registry = readRegistry(readers, problems)
   if (registry) inputs.registry = registry

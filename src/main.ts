@@ -1,6 +1,8 @@
 // The main step: validate everything, create the cluster, hand the kubeconfig and facts to later steps.
 import * as core from '@actions/core'
 import { homedir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { chosenNodeImage, loadCluster } from './cluster-config.js'
 import { createCluster, assertClusterAbsent } from './cluster/create.js'
 import type { CreatedCluster } from './cluster/types.js'
@@ -27,6 +29,29 @@ import { cacheOutputs, cacheRecord } from './cache/steps.js'
 import { planRegistry, withRegistryConfigPath, type RegistryPlan } from './registry/plan.js'
 import { assertRegistryNameFree, setUpRegistry } from './registry/apply.js'
 import type { CredentialLookup } from './docker/credentials.js'
+import { setUpKindCli } from './kind-cli/install.js'
+
+/** The kind CLI's bundle, beside this one (dist/main/index.js -> dist/kind-cli/index.js). */
+const KIND_CLI_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'kind-cli', 'index.js')
+
+/** The kind_cli input: a `kind` for later steps. Not worth failing the cluster for: trouble is a warning. */
+async function provideKindCli(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<void> {
+  try {
+    const setup = await setUpKindCli({
+      mode: inputs.kindCli,
+      pathEnv: env.PATH,
+      runnerTemp: env.RUNNER_TEMP || homedir(),
+      node: process.execPath,
+      script: KIND_CLI_SCRIPT
+    })
+    if (setup.addToPath) core.addPath(setup.addToPath)
+    core.info(setup.reason)
+    core.setOutput('kind_cli', setup.path)
+  } catch (error) {
+    core.warning(`kind_cli: ${(error as Error).message}`)
+    core.setOutput('kind_cli', '')
+  }
+}
 
 function setOutputs(created: CreatedCluster, kubeconfigPath: string, nodeImage: string): void {
   core.setOutput('cluster_name', created.name)
@@ -92,6 +117,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     const speedUpsLine = describeSpeedUps(speedUps)
     if (speedUpsLine) core.info(speedUpsLine)
     const kubeconfigPath = resolveKubeconfigPath(inputs.kubeconfig, env.KUBECONFIG, homedir())
+    await provideKindCli(inputs, env)
     recorder = new StateRecorder({
       version: 1,
       clusterName: cluster.name,

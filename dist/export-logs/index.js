@@ -104298,10 +104298,7 @@ function isNotFound(error) {
 /** The Engine's own message (not dockerode's "(HTTP code 409) unexpected - ..." wrapping). */
 function engineMessage(error) {
     const e = error;
-    if (e?.json?.message)
-        return e.json.message;
-    // Streamed answers (pulls) leave json empty: the message then carries the HTTP wrapping to drop.
-    return e?.message?.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim() ?? String(error);
+    return e?.json?.message ?? e?.message ?? String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/docker/dockerode-port.ts
@@ -104386,8 +104383,8 @@ class DockerodePort {
             throw error;
         }
     }
-    async pullImage(ref, auth) {
-        const stream = await this.docker.pull(ref, auth ? { authconfig: auth } : {});
+    async pullImage(ref) {
+        const stream = await this.docker.pull(ref);
         await new Promise((resolve, reject) => {
             this.docker.modem.followProgress(stream, (err, output) => {
                 const failed = output?.find(o => o.error);
@@ -105097,30 +105094,12 @@ function fieldReaders(read, problems) {
     return { text, bool, count, oneOf, clusterName };
 }
 const LOGS_POLICIES = (/* unused pure expression or super */ null && (['on-failure', 'always', 'never']));
-// --- The local registry (registry, registry_image, registry_name, registry_port, registry_enable_delete) ---
-/** Docker's rule for container names (the registry is reached by this name on the cluster's network). */
-const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-function readRegistry(readers, problems) {
-    const { text, bool, count } = readers;
-    if (!bool('registry', false))
-        return undefined;
-    const name = text('registry_name') || 'kind-registry';
-    if (!CONTAINER_NAME.test(name)) {
-        problems.push(`registry_name: "${name}" is not a container name; use letters, digits, "_", "." and "-", starting with a letter or digit`);
-    }
-    return {
-        image: text('registry_image') || 'registry:2',
-        name,
-        port: count('registry_port', 1, 65535) ?? 5000,
-        enableDelete: bool('registry_enable_delete', false)
-    };
-}
-// --- end of the local registry ---
+/** kind_cli: when the action's own kind CLI goes on PATH (src/kind-cli/install.ts decides). */
+const KIND_CLI_MODES = (/* unused pure expression or super */ null && (['auto', 'true', 'false']));
 /** Reads every input through `read` (core.getInput on a runner) and validates it. */
 function parseInputs(read = name => core.getInput(name)) {
     const problems = [];
-    const readers = fieldReaders(read, problems);
-    const { text, bool, count, oneOf, clusterName: readClusterName } = readers;
+    const { text, bool, count, oneOf, clusterName: readClusterName } = fieldReaders(read, problems);
     const clusterName = readClusterName();
     const kubernetesVersion = text('kubernetes_version');
     if (kubernetesVersion && !KUBE_VERSION.test(kubernetesVersion)) {
@@ -105163,11 +105142,9 @@ function parseInputs(read = name => core.getInput(name)) {
         logsDir: text('logs_dir'),
         cache: oneOf('cache', ['auto', 'true', 'false'], 'auto'),
         loadImages: [...new Set(loadImages)],
-        loadBalancerImage: text('load_balancer_image')
+        loadBalancerImage: text('load_balancer_image'),
+        kindCli: oneOf('kind_cli', KIND_CLI_MODES, 'auto')
     };
-    const registry = readRegistry(readers, problems);
-    if (registry)
-        inputs.registry = registry;
     if (problems.length)
         throw new InputError(problems);
     return inputs;

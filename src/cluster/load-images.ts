@@ -1,6 +1,6 @@
 // `kind load docker-image` (kind-spec §8.1): one `docker save` of all the images, streamed into every
 // node's containerd at once, into the snapshotter the node's containerd is configured with.
-import { PassThrough } from 'node:stream'
+import { PassThrough, type Readable } from 'node:stream'
 import { parse as parseToml } from 'smol-toml'
 import type { DockerPort } from '../docker/port.js'
 import { run } from './node-exec.js'
@@ -26,8 +26,16 @@ export async function loadImagesIntoNodes(docker: DockerPort, images: string[], 
   if (missing.length) {
     throw new Error(`load_images: not present on the Docker host: ${missing.join(', ')} (build or pull them in an earlier step)`)
   }
+  await importArchiveIntoNodes(docker, () => docker.saveImages(images), nodes)
+}
+
+/**
+ * Streams one image archive (a `docker save` tar) into every node's containerd at once, with kind's
+ * `ctr images import`; the archive is opened only once every node's snapshotter is known.
+ */
+export async function importArchiveIntoNodes(docker: DockerPort, open: () => Promise<Readable>, nodes: string[]): Promise<void> {
   const snapshotters = await Promise.all(nodes.map(n => nodeSnapshotter(docker, n)))
-  const archive = await docker.saveImages(images)
+  const archive = await open()
   const copies = nodes.map(() => new PassThrough({ highWaterMark: 4 * 1024 * 1024 }))
   archive.on('data', (chunk: Buffer) => {
     for (const copy of copies) if (!copy.write(chunk)) archive.pause()

@@ -37,7 +37,8 @@ describe('parseInputs', () => {
       logsDir: '',
       cache: 'auto',
       loadImages: [],
-      loadBalancerImage: ''
+      loadBalancerImage: '',
+      kindCli: 'auto'
     })
   })
 
