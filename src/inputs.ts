@@ -34,7 +34,8 @@ export interface Inputs {
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`)
+    // One line: the step's error annotation shows only the first line of a message.
+    super(problems.length === 1 ? `invalid input ${problems[0]}` : `${problems.length} invalid inputs: ${problems.join('; ')}`)
     this.name = 'InputError'
   }
 }
