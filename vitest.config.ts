@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
-// Three tiers (see ../shared/DESIGN.md): unit tests are pure; integration tests need a Docker Engine;
-// e2e tests need the locally built node image and create real Kubernetes clusters.
+// Four tiers (see ../shared/DESIGN.md): unit tests are pure; integration tests need a Docker Engine;
+// e2e tests need the locally built node image and create real Kubernetes clusters; faults tests break
+// creations on purpose (signals, taken ports, dead nodes, no Docker) and check nothing is left behind.
 export default defineConfig({
   test: {
     projects: [
@@ -19,6 +20,15 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['__tests__/e2e/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          fileParallelism: false
+        }
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['__tests__/faults/**/*.test.ts'],
           testTimeout: 900_000,
           hookTimeout: 900_000,
           fileParallelism: false

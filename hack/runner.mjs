@@ -103,9 +103,11 @@ function stepEnv(runner, files, inputs, extra) {
   return env
 }
 
-function runNode(script, env, echo) {
+/** onChild, when given, is handed the step's process as it starts (the faults tier signals it). */
+function runNode(script, env, echo, onChild) {
   return new Promise(resolvePromise => {
     const child = spawn(runtimeNode(), [join(repoRoot, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    onChild?.(child)
     let output = ''
     const onData = chunk => {
       output += chunk
@@ -124,9 +126,9 @@ function runNode(script, env, echo) {
  * Runs the main step; afterwards the runner's env and PATH carry what it exported, as on GitHub.
  * The result's `step` is what runPost needs (the state this step saved).
  */
-export async function runMain(runner, inputs, { echo = false, env = {} } = {}) {
+export async function runMain(runner, inputs, { echo = false, env = {}, onChild } = {}) {
   const files = newStepFiles(runner)
-  const result = await runNode('dist/main/index.js', stepEnv(runner, files, inputs, env), echo)
+  const result = await runNode('dist/main/index.js', stepEnv(runner, files, inputs, env), echo, onChild)
   const exported = parseCommandFile(files.env)
   const paths = readFileSync(files.path, 'utf8').split('\n').filter(Boolean)
   runner.env = { ...runner.env, ...exported }
@@ -135,11 +137,11 @@ export async function runMain(runner, inputs, { echo = false, env = {} } = {}) {
 }
 
 /** Runs the post step of an earlier main step, with the state it saved (STATE_<name>) and its inputs. */
-export async function runPost(runner, step, { echo = false, env = {} } = {}) {
+export async function runPost(runner, step, { echo = false, env = {}, onChild } = {}) {
   const state = parseCommandFile(step.files.state)
   const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
   const files = { ...newStepFiles(runner), state: step.files.state }
-  return runNode('dist/post/index.js', stepEnv(runner, files, step.inputs, { ...stateEnv, ...env }), echo)
+  return runNode('dist/post/index.js', stepEnv(runner, files, step.inputs, { ...stateEnv, ...env }), echo, onChild)
 }
 
 /** Runs another bundled entry of this repository (a sub-action such as dist/export-logs) as a step. */

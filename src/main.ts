@@ -19,6 +19,7 @@ import { describeSpeedUps, parseSpeedUps, SPEED_UPS_VARIABLE } from './cluster/s
 import { DEFAULT_KUBERNETES_VERSION, LOAD_BALANCER_IMAGE } from './node-images.js'
 import { withCallLog } from './docker/call-log.js'
 import { StateRecorder } from './state.js'
+import { onCancellation } from './cancel.js'
 import { installKubectlFromNode, installKubectlRelease } from './tools/kubectl.js'
 import { loadImagesIntoNodes } from './cluster/load-images.js'
 import { writeFailureSummary } from './logs/diagnose.js'
@@ -99,6 +100,13 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
   let recorder: StateRecorder | undefined
   let phases: Phases | undefined
   let imageCache: ImageCache | undefined
+  const stopListening = onCancellation(
+    () => phases?.current() ?? (phases ? 'the step (between phases)' : 'validating inputs'),
+    ({ signal, phase, message }) => {
+      recorder?.update({ failure: { phase, message, cancelled: signal }, ...(phases ? { timings: phases.timings } : {}) })
+      core.setFailed(message)
+    }
+  )
   try {
     inputs = parseInputs()
     announce(inputs)
@@ -216,5 +224,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
         core.warning(`job summary: ${(summaryError as Error).message}`)
       }
     }
+  } finally {
+    stopListening()
   }
 }

@@ -43,6 +43,18 @@ async function removeLocalRegistry(docker: DockerPort, name: string, clusterName
   }
 }
 
+/** Why the cluster stays, or undefined when post deletes it. A cancelled job is not a failure to debug. */
+function keptBecause(cleanup: boolean, state: ActionState | undefined): string | undefined {
+  if (!cleanup) return 'cleanup is false'
+  if (state?.failure && state.keepOnFailure && !state.failure.cancelled) return 'keep_on_failure is true and creation failed'
+  return undefined
+}
+
+function howToDelete(clusterName: string): string {
+  const label = `io.x-k8s.kind.cluster=${clusterName}`
+  return `Delete it when done with: kind delete cluster --name ${clusterName} (without kind: docker rm -f -v $(docker ps -aq --filter label=${label}))`
+}
+
 export async function run(docker: DockerPort = new DockerodePort(), env = process.env): Promise<void> {
   try {
     let state: ActionState | undefined
@@ -73,11 +85,13 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       read: name => core.getInput(name),
       env
     })
-    if (!target.cleanup) {
-      core.info(`cleanup is false: leaving cluster "${target.clusterName}" running.`)
-    } else if (state?.failure && state.keepOnFailure) {
-      core.info(`keep_on_failure is true and creation failed: leaving cluster "${target.clusterName}" for debugging.`)
+    const kept = keptBecause(target.cleanup, state)
+    if (kept) {
+      core.info(`${kept}: leaving cluster "${target.clusterName}" running. ${howToDelete(target.clusterName)}`)
     } else {
+      if (state?.failure?.cancelled && state.keepOnFailure) {
+        core.info(`keep_on_failure is true, but the job was cancelled (${state.failure.cancelled}): a cancelled job is not kept.`)
+      }
       await core.group(`Deleting cluster "${target.clusterName}"`, async () => {
         const result = await deleteCluster(docker, target.clusterName, {
           kubeconfigPaths: [target.kubeconfigPath],

@@ -105042,7 +105042,8 @@ function loadClusterConfig(input, options) {
 class InputError extends Error {
     problems;
     constructor(problems) {
-        super(`invalid inputs:\n${problems.map(p => `  - ${p}`).join('\n')}`);
+        // One line: the step's error annotation shows only the first line of a message.
+        super(problems.length === 1 ? `invalid input ${problems[0]}` : `${problems.length} invalid inputs: ${problems.join('; ')}`);
         this.problems = problems;
         this.name = 'InputError';
     }

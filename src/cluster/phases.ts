@@ -31,6 +31,8 @@ export interface FailureInfo {
   node?: string
   command?: string
   outputTail?: string
+  /** The signal that cancelled the step (the runner cancelled the job), when that is what stopped it. */
+  cancelled?: string
 }
 
 export interface PhaseTiming {
@@ -40,21 +42,45 @@ export interface PhaseTiming {
 
 export class Phases {
   readonly timings: PhaseTiming[] = []
+  /** Phases running now, in the order they started (a phase may run inside or beside another). */
+  readonly #running: string[] = []
 
   constructor(private readonly reporter: Reporter) {}
 
+  /**
+   * The phase the creation is in now: the innermost phase still running, with the others running
+   * beside it (a cancellation names them all). Undefined between phases.
+   */
+  current(): string | undefined {
+    if (this.#running.length === 0) return undefined
+    // The last started is the innermost; those started before it and still running are its parents
+    // (a group) or ran beside it. Parents are left out: they only say "somewhere in here".
+    const innermost = this.#running[this.#running.length - 1]
+    const beside = this.#running.slice(0, -1).filter(p => !this.#parents.has(p))
+    return [...beside, innermost].join(', ')
+  }
+
+  readonly #parents = new Set<string>()
+
   /** Runs a phase in its own log group; concurrent phases should use `timed` to avoid interleaved groups. */
   async group<T>(phase: string, fn: () => Promise<T>): Promise<T> {
-    return this.reporter.group(phase, () => this.timed(phase, fn))
+    this.#parents.add(phase)
+    try {
+      return await this.reporter.group(phase, () => this.timed(phase, fn))
+    } finally {
+      this.#parents.delete(phase)
+    }
   }
 
   async timed<T>(phase: string, fn: () => Promise<T>): Promise<T> {
     const start = performance.now()
+    this.#running.push(phase)
     try {
       return await fn()
     } catch (error) {
       throw error instanceof PhaseError ? error : new PhaseError(phase, error)
     } finally {
+      this.#running.splice(this.#running.lastIndexOf(phase), 1)
       const seconds = Math.round((performance.now() - start) / 10) / 100
       this.timings.push({ phase, seconds })
       this.reporter.info(`${phase}: ${seconds.toFixed(2)} s`)

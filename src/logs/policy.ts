@@ -40,6 +40,9 @@ export function decideLogs(policy: LogsPolicy, state: MainRecord | undefined, jo
   if (policy === 'never') return { collect: false, reason: 'logs is never' }
   if (policy === 'always') return { collect: true, reason: 'logs is always' }
   const outcome = mainOutcome(state)
+  if (outcome === 'failed' && state?.failure?.cancelled) {
+    return { collect: true, reason: `the main step was cancelled (${state.failure.cancelled}) in “${state.failure.phase}”` }
+  }
   if (outcome === 'failed') return { collect: true, reason: `creating the cluster failed in “${state?.failure?.phase}”` }
   if (outcome === 'incomplete') return { collect: true, reason: 'the main step did not finish creating the cluster' }
   if (outcome === 'unknown') return { collect: true, reason: 'the main step left no readable state, so its outcome is unknown' }

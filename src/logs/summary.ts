@@ -105,6 +105,7 @@ function imageLine(facts: SummaryFacts): string | undefined {
 }
 
 function status(facts: SummaryFacts): string {
+  if (facts.failure?.cancelled) return `creation cancelled (${facts.failure.cancelled}) in “${facts.failure.phase}”`
   if (facts.failure) return `creation failed in “${facts.failure.phase}”`
   if (facts.mainIncomplete) return 'the main step did not finish'
   if (facts.stateMissing) return 'the main step left no state'

@@ -5,6 +5,7 @@ import { actionState } from '../../helpers/state.js'
 
 const base: ActionState = actionState({ creating: true, completed: true })
 const failed: ActionState = { ...base, completed: false, failure: { phase: 'Starting control-plane (kubeadm init)', message: 'boom' } }
+const cancelled: ActionState = { ...failed, failure: { phase: 'Joining w1', message: 'cancelled (SIGTERM) during Joining w1', cancelled: 'SIGTERM' } }
 const crashed: ActionState = { ...base, completed: false }
 const notStarted: ActionState = { ...base, creating: false, completed: false }
 
@@ -26,6 +27,7 @@ describe('decideLogs', () => {
     ['never', failed, 'failure', false, 'logs is never'],
     ['always', base, 'success', true, 'logs is always'],
     ['on-failure', failed, 'success', true, 'creating the cluster failed in “Starting control-plane (kubeadm init)”'],
+    ['on-failure', cancelled, '', true, 'the main step was cancelled (SIGTERM) in “Joining w1”'],
     ['on-failure', crashed, '', true, 'the main step did not finish creating the cluster'],
     ['on-failure', undefined, '', true, 'the main step left no readable state, so its outcome is unknown'],
     ['on-failure', base, 'failure', true, "the job's status is failure"],

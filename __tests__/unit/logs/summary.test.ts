@@ -82,6 +82,12 @@ describe('renderSummary for a failed creation', () => {
     expect(md).toContain("```text\nI0101 wait-control-plane\nerror execution phase wait-control-plane: couldn't initialize a Kubernetes cluster\n```")
   })
 
+  it('says a cancelled creation was cancelled, by which signal, in which phase', () => {
+    const cancelled = renderSummary({ clusterName: 'kind', failure: { phase: 'Joining w1', message: 'cancelled (SIGINT) during Joining w1', cancelled: 'SIGINT' } })
+    expect(cancelled).toContain('## kind cluster `kind`: creation cancelled (SIGINT) in “Joining w1”')
+    expect(cancelled).toContain('**Cause:** cancelled (SIGINT) during Joining w1')
+  })
+
   it('lists the pods that are not Ready with their last events, escaped for a table', () => {
     expect(md).toContain(
       '| kube-system/kube-apiserver-kind-control-plane | kind-control-plane | Running | CrashLoopBackOff | Warning BackOff: Back-off restarting \\| failed &lt;container&gt; |'
