@@ -13,8 +13,8 @@ export const LAYERS = [
   ['docker', ['docker/']],
   ['cluster', ['cluster/', 'tools/']],
   ['services', ['cache/', 'logs/']],
-  ['action', ['inputs.ts', 'state.ts', 'github-reporter.ts', 'cluster-config.ts']],
-  ['steps', ['main.ts', 'post.ts', 'export-logs.ts', 'main-entry.ts', 'post-entry.ts', 'export-logs-entry.ts']],
+  ['action', ['inputs.ts', 'state.ts', 'github-reporter.ts', 'cluster-config.ts', 'build-node-image/']],
+  ['steps', ['main.ts', 'post.ts', 'export-logs.ts', 'main-entry.ts', 'post-entry.ts', 'export-logs-entry.ts', 'build-node-image.ts', 'build-node-image-entry.ts']],
 ]
 // Adapters are chosen once, where the steps are wired; everything else goes through the port.
 export const ADAPTERS = ['docker/dockerode-port.ts']
