@@ -10,12 +10,12 @@ trap 'rm -rf "$logs"' EXIT
 declare -A pids
 npx tsc --noEmit -p tsconfig.json >"$logs/typecheck" 2>&1 &
 pids[typecheck]=$!
-for entry in main post export-logs kind-cli; do
+for entry in main post export-logs kind-cli build-node-image; do
   npx ncc build "src/$entry-entry.ts" -o "dist/$entry" --license licenses.txt --transpile-only >"$logs/$entry" 2>&1 &
   pids[$entry]=$!
 done
 status=0
-for entry in typecheck main post export-logs kind-cli; do
+for entry in typecheck main post export-logs kind-cli build-node-image; do
   if wait "${pids[$entry]}"; then
     grep -E '\] - ncc' "$logs/$entry" | sed "s#^#dist/$entry: #"
   else

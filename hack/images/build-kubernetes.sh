@@ -2,10 +2,15 @@
 # Builds kubeadm, kubelet, kubectl and the four control-plane binaries for KUBE_VERSION from the
 # Go module proxy (a scratch module that maps every staging module to its published version).
 # Cached: a second run with the same version returns at once.
+# Usage: build-kubernetes.sh [--fetch] [version]  (--fetch: only download the modules, compile nothing)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/versions.env"
+fetch_only=false
+if [[ ${1:-} == --fetch ]]; then fetch_only=true; shift; fi
 ver=${1:-$KUBE_VERSION}
+die() { echo "build-kubernetes: $*" >&2; exit 1; }
+[[ $ver =~ ^v1\.[0-9]+\.[0-9]+$ ]] || die "$ver is not a Kubernetes release version (v1.MINOR.PATCH)"
 out="$KIND_ACTION_CACHE/kubernetes/$ver"
 mkdir -p "$KIND_ACTION_CACHE/kubernetes"
 # One build per version at a time: a concurrent caller waits, then finds the result cached.
@@ -15,9 +20,15 @@ if [[ -f "$out/.done" ]]; then echo "kubernetes $ver: cached in $out"; exit 0; f
 minor=${ver#v1.}; minor=${minor%%.*}; patch=${ver##*.}
 staging_ver="v0.$minor.$patch"
 work="$KIND_ACTION_CACHE/kubernetes/$ver.mod"
+# The one request that tells a missing release from other failures, before anything is written.
+origin=$(cd / && go mod download -json "k8s.io/kubernetes@$ver") || {
+  error=$(sed -n 's/.*"Error": "\(.*\)".*/\1/p' <<< "$origin" | sed 's/\\n\\t/ /g')
+  rm -f "$KIND_ACTION_CACHE/kubernetes/.lock-$ver"
+  die "no Kubernetes release $ver on the Go module proxy ($(go env GOPROXY)): ${error:-go mod download failed}"
+}
 mkdir -p "$work" "$out/bin"
 cd "$work"
-go mod download -json "k8s.io/kubernetes@$ver" > origin.json
+printf '%s\n' "$origin" > origin.json
 modfile=$(sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' origin.json)
 commit=$(sed -n 's/.*"Hash": "\(.*\)".*/\1/p' origin.json | head -1)
 {
@@ -42,6 +53,7 @@ $(for c in $cmds; do echo "	_ \"k8s.io/kubernetes/cmd/$c\""; done)
 )
 GO
 go mod tidy
+if $fetch_only; then echo "kubernetes $ver: modules fetched"; exit 0; fi
 ldflags="-s -w"
 for key in "gitVersion=$ver" "gitMajor=1" "gitMinor=$minor" "gitTreeState=clean" \
            "gitCommit=${commit:-unknown}" "buildDate=$(date -u +%Y-%m-%dT00:00:00Z)"; do

@@ -8,8 +8,14 @@
 #              component image preloaded into containerd's k8s.io namespace, committed as
 #              kindest/node:$KUBE_VERSION with its content key as a label.
 # Each stage is skipped when its output for the same content key exists, so re-runs are cheap and an
-# interrupted run resumes at the stage it was in. Usage: build-node.sh [--force]  (--force: rebuild
-# every stage, ignoring what is cached)
+# interrupted run resumes at the stage it was in.
+# Usage: build-node.sh [--force] [--stage base|node] [--print-base-key]
+#   --force           rebuild every stage, ignoring what is cached
+#   --stage S         run only stage S (base: stages 1 and 2; node: stage 3, which needs the base)
+#   --print-base-key  print the base stage's content key (what the base image is keyed by) and exit
+# Environment: NODE_IMAGE, the tag to produce (default kindest/node:$KUBE_VERSION); BASE_IMAGE, an image
+# with kind's base layout (e.g. kind's own kindest/base) to use instead of stages 1 and 2.
+# The build-node-image sub-action (src/build-node-image/) runs these stages one by one.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/versions.env"
@@ -17,14 +23,19 @@ node_dir="$here/node"
 cache="$KIND_ACTION_CACHE/node"
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-image="kindest/node:$KUBE_VERSION"
+image=${NODE_IMAGE:-kindest/node:$KUBE_VERSION}
 key_label=io.kind-action.node-key
-force=false
-case ${1:-} in
-  --force) force=true ;;
-  "") ;;
-  *) echo "usage: $0 [--force]" >&2; exit 2 ;;
-esac
+force=false stages="base node" print_base_key=false
+while (($#)); do
+  case $1 in
+    --force) force=true ;;
+    --stage) [[ ${2:-} == base || ${2:-} == node ]] || { echo "usage: $0 [--force] [--stage base|node] [--print-base-key]" >&2; exit 2; }
+      stages=$2; shift ;;
+    --print-base-key) print_base_key=true ;;
+    *) echo "usage: $0 [--force] [--stage base|node] [--print-base-key]" >&2; exit 2 ;;
+  esac
+  shift
+done
 # The CNI plugins kindnet's conflist and containerd use (kind ships exactly these).
 cni_plugins="host-local loopback ptp portmap"
 
@@ -32,11 +43,11 @@ log() { echo "build-node: $*" >&2; }
 die() { log "$*"; exit 1; }
 sha() { sha256sum | cut -c1-16; }
 
-[[ $(id -u) == 0 ]] || die "must run as root (debootstrap, chroot)"
+[[ $(id -u) == 0 ]] || $print_base_key || die "must run as root (debootstrap, chroot)"
 mkdir -p "$cache"
 # One build at a time: a second caller waits, then finds its stages cached.
 exec 9>"$cache/.lock"
-flock 9
+$print_base_key || flock 9
 
 ensure_host_tools() {
   local need=()
@@ -120,6 +131,13 @@ tree_hash() { (cd "$1" && find . -type f | LC_ALL=C sort | while read -r f; do
   printf '%s %s ' "$f" "$([[ -x $f ]] && echo x || echo -)"; sha256sum < "$f"; done) | sha; }
 base_key=$( { echo "$rootfs_key"; tree_hash "$node_dir/rootfs"; sha < "$0"; } | sha)
 base_image="kind-action/node-base:$base_key"
+if $print_base_key; then echo "$base_key"; exit 0; fi
+if [[ -n ${BASE_IMAGE:-} ]]; then
+  # Another base: keyed by its image ID, so a new digest behind the same tag gives a new node key.
+  base_image=$BASE_IMAGE
+  base_key=$(docker image inspect -f '{{.Id}}' "$base_image" 2>/dev/null | cut -c8-23) ||
+    die "base image $base_image is not in the Docker Engine: pull or build it first"
+fi
 
 build_base() {
   if ! $force && docker image inspect "$base_image" >/dev/null 2>&1; then
@@ -167,6 +185,8 @@ build_base() {
     jq '.hooks.createContainer = [{"path": "/kind/bin/mount-product-files.sh"}] | del(.process.rlimits)' \
       > "$root/etc/containerd/cri-base.json"
 
+  # A failure below must not leave the intermediate image behind.
+  trap "docker rmi '$base_image-import' >/dev/null 2>&1 || true" EXIT
   tar -C "$root" --numeric-owner --xattrs --xattrs-include='*' -cf - . |
     docker import \
       --change 'ENV container=docker' \
@@ -180,6 +200,7 @@ build_base() {
   out=$(printf 'FROM %s\nSTOPSIGNAL SIGRTMIN+3\n' "$base_image-import" |
     DOCKER_BUILDKIT=0 docker build -q -t "$base_image" - 2>&1) || die "docker build failed: $out"
   docker rmi "$base_image-import" >/dev/null
+  trap - EXIT
   rm -rf "$work"
   check_metadata "$base_image"
   log "base $base_image: built"
@@ -303,6 +324,11 @@ preload_images() {
 }
 
 ensure_host_tools
-build_rootfs
-build_base
-build_node
+if [[ " $stages " == *" base "* && -z ${BASE_IMAGE:-} ]]; then
+  build_rootfs
+  build_base
+fi
+if [[ " $stages " == *" node "* ]]; then
+  docker image inspect "$base_image" >/dev/null 2>&1 || die "no base image $base_image: run $0 --stage base first"
+  build_node
+fi
