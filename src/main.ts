@@ -110,7 +110,11 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
   try {
     inputs = parseInputs()
     announce(inputs)
-    if (inputs.installOnly) return await installOnly(inputs)
+    if (inputs.installOnly) {
+      // helm/kind-action's install_only installs kind too: later steps may run it.
+      await provideKindCli(inputs, env)
+      return await installOnly(inputs)
+    }
     docker = withCallLog(docker, inputs.verbosity, line => core.info(line))
     const loaded = loadCluster(inputs, env)
     const { nodeImage } = loaded
