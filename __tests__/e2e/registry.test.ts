@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import YAML from 'yaml'
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../helpers/docker.js'
 import { ensureRegistryImage, REGISTRY_IMAGE } from '../helpers/registry.js'
-import { NODE_IMAGE, clusterThroughAction, containersOf, docker, jobEnv, kubectl, retry, type PostResult } from './harness.js'
+import { NODE_IMAGE, clusterThroughAction, containersOf, docker, jobEnv, kubectl, newRunner, retry, runMain, runPost, type PostResult } from './harness.js'
 
 const CLUSTER = 'registry-e2e'
 const REGISTRY = 'registry-e2e-reg'
@@ -113,6 +113,18 @@ describe('registry: true through the built action', () => {
       const events = await kubectl(runner, ['get', 'events', '--field-selector', 'involvedObject.name=from-localhost', '-o', 'jsonpath={.items[*].message}'])
       if (!events.includes(`Successfully pulled image "${local}/registry-e2e/busybox:1"`)) throw new Error(`no pull event yet: ${events}`)
     }, 60_000)
+  })
+
+  it('fails another step whose registry_name is taken, naming the input, before creating anything', async () => {
+    const other = newRunner()
+    const clash = await runMain(other, { ...inputs, cluster_name: `${CLUSTER}-clash` })
+    expect(clash.exitCode).toBe(1)
+    expect(clash.log).toContain(`registry_name: a container named "${REGISTRY}" already exists on the Docker host`)
+    expect(await containersOf(`${CLUSTER}-clash`)).toEqual([])
+    const clashPost = await runPost(other, clash.step)
+    expect(clashPost.exitCode).toBe(0)
+    // Its post step leaves the first step's registry alone.
+    expect(await containerExists(REGISTRY)).toBe(true)
   })
 })
 
