@@ -29,7 +29,7 @@ const runner = runnerModule as {
   runMain(r: Runner, inputs: Record<string, string>, o?: { echo?: boolean }): Promise<MainResult>
   runPost(r: Runner, step: unknown, o?: { echo?: boolean }): Promise<{ exitCode: number; log: string }>
   jobEnv(r: Runner): Record<string, string>
-  runStep(r: Runner, script: string, inputs: Record<string, string>, o?: { echo?: boolean }): Promise<{ exitCode: number; log: string; outputs: Record<string, string> }>
+  runStep(r: Runner, script: string, inputs: Record<string, string>, o?: { echo?: boolean; env?: Record<string, string> }): Promise<{ exitCode: number; log: string; outputs: Record<string, string> }>
   fixtures(): { nodeImage: string; kindCli: string }
 }
 export const { runMain, runPost, jobEnv, runStep } = runner

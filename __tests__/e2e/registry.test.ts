@@ -35,7 +35,10 @@ function pod(name: string, image: string): string {
 
 let post: PostResult | undefined
 
-describe('registry: true through the built action', () => {
+// Not yet run with the speed-ups off: the strict tier (KIND_ACTION_SPEEDUPS=off) skips this file for now.
+const strict = process.env.KIND_ACTION_SPEEDUPS === 'off'
+
+describe.skipIf(strict)('registry: true through the built action', () => {
   const inputs = {
     cluster_name: CLUSTER,
     node_image: NODE_IMAGE,
@@ -129,7 +132,7 @@ describe('registry: true through the built action', () => {
 })
 
 // The post step runs in the block above's afterAll, which vitest runs before this block starts.
-describe('registry: true, post step', () => {
+describe.skipIf(strict)('registry: true, post step', () => {
   it('removed the registry container with the cluster', async () => {
     expect(post?.exitCode).toBe(0)
     expect(post?.log).toContain(`Removed the local registry "${REGISTRY}".`)

@@ -101310,7 +101310,7 @@ function wrappy (fn, cb) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runtime_globals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8462);
-/* harmony import */ var _export_logs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1842);
+/* harmony import */ var _export_logs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(515);
 
 
 await (0,_export_logs_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
@@ -101323,7 +101323,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1842:
+/***/ 515:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -104298,7 +104298,10 @@ function isNotFound(error) {
 /** The Engine's own message (not dockerode's "(HTTP code 409) unexpected - ..." wrapping). */
 function engineMessage(error) {
     const e = error;
-    return e?.json?.message ?? e?.message ?? String(error);
+    if (e?.json?.message)
+        return e.json.message;
+    // Streamed answers (pulls) leave json empty: the message then carries the HTTP wrapping to drop.
+    return e?.message?.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim() ?? String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/docker/dockerode-port.ts
@@ -104383,8 +104386,8 @@ class DockerodePort {
             throw error;
         }
     }
-    async pullImage(ref) {
-        const stream = await this.docker.pull(ref);
+    async pullImage(ref, auth) {
+        const stream = await this.docker.pull(ref, auth ? { authconfig: auth } : {});
         await new Promise((resolve, reject) => {
             this.docker.modem.followProgress(stream, (err, output) => {
                 const failed = output?.find(o => o.error);
@@ -104630,7 +104633,7 @@ function defaults_applyDefaults(raw, options) {
     // kind replaces an empty node list (not only an absent one) with a single control plane.
     const rawNodes = raw.nodes !== undefined && raw.nodes.length > 0 ? raw.nodes : [{ role: 'control-plane' }];
     return {
-        name: nonEmpty(options.nameOverride) ?? nonEmpty(raw.name) ?? DEFAULT_CLUSTER_NAME,
+        name: nonEmpty(options.nameOverride) ?? nonEmpty(raw.name) ?? nonEmpty(options.defaultName) ?? DEFAULT_CLUSTER_NAME,
         nodes: rawNodes.map((n) => defaultNode(n, networking.ipFamily, options)),
         networking,
         featureGates: { ...raw.featureGates },
@@ -105033,18 +105036,183 @@ function loadClusterConfig(input, options) {
     return cluster;
 }
 
+;// CONCATENATED MODULE: ./src/node-images.ts
+// Which node image to run: an explicit node_image, else the image of the kind release we follow for
+// kubernetes_version, else that release's default. Images are pinned by digest, as kind's release notes
+// publish them, so a matrix over versions is reproducible.
+/** The kind release whose images and behaviour this action follows. */
+const node_images_KIND_RELEASE = 'v0.33.0';
+/**
+ * Node images by Kubernetes version: kind v0.33.0's release list ("Images pre-built for this release"),
+ * then the older minors that earlier releases published and v0.33 still runs, from their release notes.
+ */
+const NODE_IMAGES = {
+    '1.37.0': 'kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5',
+    '1.36.4': 'kindest/node:v1.36.4@sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed',
+    '1.35.8': 'kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0',
+    '1.34.11': 'kindest/node:v1.34.11@sha256:44e222ee2132dab25ff87301682f89eb82c7880ea3a1bf543bfe9708fd08d67d',
+    // kind v0.32.0
+    '1.33.12': 'kindest/node:v1.33.12@sha256:3f5c8443c620245e4d355cfe09e96a91ead32ceaa569d3f1ca9edf0cb2fe2ff4',
+    // kind v0.31.0
+    '1.32.11': 'kindest/node:v1.32.11@sha256:5fc52d52a7b9574015299724bd68f183702956aa4a2116ae75a63cb574b35af8',
+    '1.31.14': 'kindest/node:v1.31.14@sha256:6f86cf509dbb42767b6e79debc3f2c32e4ee01386f0489b3b2be24b0a55aac2b'
+};
+const DEFAULT_KUBERNETES_VERSION = '1.37.0';
+/**
+ * The load balancer in front of two or more control planes. kind v0.32 moved to Envoy; we keep the HAProxy
+ * image of kind v0.31.0, which kind's CLI treats the same way (it only looks at the role label and port).
+ */
+const LOAD_BALANCER_IMAGE = 'docker.io/kindest/haproxy:v20251211-v0.29.0-alpha-100-g82a92c5d';
+function compareVersions(a, b) {
+    const pa = a.split('.').map(Number);
+    const pb = b.split('.').map(Number);
+    for (let i = 0; i < 3; i++)
+        if (pa[i] !== pb[i])
+            return pa[i] - pb[i];
+    return 0;
+}
+function supportedVersions() {
+    return Object.keys(NODE_IMAGES).sort(compareVersions).reverse();
+}
+/** "1.34" → newest 1.34.x in the table; "1.34.2" → exactly that; unknown → error listing what exists. */
+function resolveNodeImage(kubernetesVersion) {
+    const wanted = kubernetesVersion.replace(/^v/, '');
+    const candidates = supportedVersions().filter(v => v === wanted || v.startsWith(`${wanted}.`));
+    if (candidates.length === 0) {
+        throw new Error(`kubernetes_version: ${kubernetesVersion} has no kind ${node_images_KIND_RELEASE} node image; supported: ${supportedVersions().join(', ')}` +
+            ' (or set node_image to any kindest/node image)');
+    }
+    return NODE_IMAGES[candidates[0]];
+}
+function defaultNodeImage() {
+    return NODE_IMAGES[DEFAULT_KUBERNETES_VERSION];
+}
+
+;// CONCATENATED MODULE: ./src/kind-releases.ts
+// The default node image of every kind release since v0.20, for helm/kind-action's `version` input: a
+// workflow that pins a kind release gets that release's cluster without naming an image. Each image is
+// pinned by digest as the release notes publish it ("the default node image is ..."), which is also the
+// `Image` constant of pkg/apis/config/defaults/image.go at the release's tag in kubernetes-sigs/kind.
+
+/** Oldest first. The release this action follows takes its image from the table of node-images.ts. */
+const KIND_RELEASES = [
+    { kind: 'v0.20.0', kubernetesVersion: '1.27.3', image: 'kindest/node:v1.27.3@sha256:3966ac761ae0136263ffdb6cfd4db23ef8a83cba8a463690e98317add2c9ba72' },
+    { kind: 'v0.21.0', kubernetesVersion: '1.29.1', image: 'kindest/node:v1.29.1@sha256:a0cc28af37cf39b019e2b448c54d1a3f789de32536cb5a5db61a49623e527144' },
+    { kind: 'v0.22.0', kubernetesVersion: '1.29.2', image: 'kindest/node:v1.29.2@sha256:51a1434a5397193442f0be2a297b488b6c919ce8a3931be0ce822606ea5ca245' },
+    { kind: 'v0.23.0', kubernetesVersion: '1.30.0', image: 'kindest/node:v1.30.0@sha256:047357ac0cfea04663786a612ba1eaba9702bef25227a794b52890dd8bcd692e' },
+    { kind: 'v0.24.0', kubernetesVersion: '1.31.0', image: 'kindest/node:v1.31.0@sha256:53df588e04085fd41ae12de0c3fe4c72f7013bba32a20e7325357a1ac94ba865' },
+    { kind: 'v0.25.0', kubernetesVersion: '1.31.2', image: 'kindest/node:v1.31.2@sha256:18fbefc20a7113353c7b75b5c869d7145a6abd6269154825872dc59c1329912e' },
+    { kind: 'v0.26.0', kubernetesVersion: '1.32.0', image: 'kindest/node:v1.32.0@sha256:c48c62eac5da28cdadcf560d1d8616cfa6783b58f0d94cf63ad1bf49600cb027' },
+    { kind: 'v0.27.0', kubernetesVersion: '1.32.2', image: 'kindest/node:v1.32.2@sha256:f226345927d7e348497136874b6d207e0b32cc52154ad8323129352923a3142f' },
+    { kind: 'v0.28.0', kubernetesVersion: '1.33.1', image: 'kindest/node:v1.33.1@sha256:8d866994839cd096b3590681c55a6fa4a071fdaf33be7b9660e5697d2ed13002' },
+    // The same Kubernetes version as v0.28.0, rebuilt on the new release's base image: another digest.
+    { kind: 'v0.29.0', kubernetesVersion: '1.33.1', image: 'kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f' },
+    { kind: 'v0.30.0', kubernetesVersion: '1.34.0', image: 'kindest/node:v1.34.0@sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a' },
+    { kind: 'v0.31.0', kubernetesVersion: '1.35.0', image: 'kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f' },
+    { kind: 'v0.32.0', kubernetesVersion: '1.36.1', image: 'kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5' },
+    { kind: node_images_KIND_RELEASE, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, image: NODE_IMAGES[DEFAULT_KUBERNETES_VERSION] }
+];
+/** How a release is written in workflows: v0.29.0 or 0.29.0 (helm downloads the tag, so it is exact). */
+const RELEASE_TAG = /^v?(\d+)\.(\d+)\.(\d+)$/;
+function kind_releases_knownKindReleases() {
+    return KIND_RELEASES.map(r => r.kind);
+}
+/** The release in canonical form (v0.29.0), or undefined when the text is not a release tag at all. */
+function kind_releases_normalizeKindRelease(text) {
+    const match = RELEASE_TAG.exec(text.trim());
+    return match ? `v${Number(match[1])}.${Number(match[2])}.${Number(match[3])}` : undefined;
+}
+/** The table's entry for a release (v0.29.0 or 0.29.0); undefined when the table does not know it. */
+function kind_releases_findKindRelease(text) {
+    const tag = kind_releases_normalizeKindRelease(text);
+    return KIND_RELEASES.find(r => r.kind === tag);
+}
+
+;// CONCATENATED MODULE: ./src/old-input-spellings.ts
+// Input names that workflows in the wild still pass: helm/kind-action's first releases (node-image, name,
+// log-level; then log_level until v1.3) and engineerd/setup-kind (image, name, skipClusterCreation).
+// Each is read as the input it became, with a deprecation warning, so moving over needs no renaming.
+// GitHub hands them over as INPUT_<NAME> with hyphens kept (INPUT_NODE-IMAGE), which core.getInput reads.
+/**
+ * kind's --loglevel (logrus levels, removed in kind v0.12) as kind's --verbosity: debug and trace showed
+ * kind's debug output, which --verbosity shows from 1 and 2 on; the quieter levels are verbosity 0.
+ */
+function logLevelToVerbosity(value) {
+    const level = value.trim().toLowerCase();
+    if (/^\d+$/.test(level))
+        return level;
+    const verbosity = { panic: '0', fatal: '0', error: '0', warn: '0', warning: '0', info: '0', debug: '1', trace: '2' };
+    return verbosity[level];
+}
+const OLD_SPELLINGS = [
+    { old: 'node-image', current: 'node_image', origin: 'helm/kind-action v1.0' },
+    { old: 'image', current: 'node_image', origin: 'engineerd/setup-kind' },
+    { old: 'name', current: 'cluster_name', origin: 'helm/kind-action v1.0 and engineerd/setup-kind' },
+    { old: 'log-level', current: 'verbosity', translate: logLevelToVerbosity, origin: 'helm/kind-action v1.0' },
+    { old: 'log_level', current: 'verbosity', translate: logLevelToVerbosity, origin: 'helm/kind-action before v1.3' },
+    { old: 'skipClusterCreation', current: 'install_only', origin: 'engineerd/setup-kind' }
+];
+/**
+ * Inputs that are gone without a successor: accepted with a warning that says why nothing is needed.
+ * helm/kind-action v1.0 installed Rancher's local-path-provisioner; every kind node image since kind
+ * v0.7 ships it as the default `standard` StorageClass, and so do the clusters this action makes.
+ */
+const RETIRED_INPUTS = {
+    'install-local-path-provisioner': 'the node image already installs local-path-provisioner as the default StorageClass "standard"',
+    install_local_path_provisioner: 'the node image already installs local-path-provisioner as the default StorageClass "standard"',
+    installLocalPathProvisioner: 'the node image already installs local-path-provisioner as the default StorageClass "standard"'
+};
+/**
+ * A reader that answers for each current input with its old spellings folded in. An old spelling alone
+ * is used with a warning; old and current with different values is a problem naming both (which one the
+ * workflow meant cannot be known); an old value that means nothing in the new terms is a problem too.
+ */
+function old_input_spellings_withOldSpellings(read, problems, warnings) {
+    const folded = new Map();
+    for (const spelling of OLD_SPELLINGS) {
+        const raw = read(spelling.old).trim();
+        if (!raw)
+            continue;
+        const value = spelling.translate ? spelling.translate(raw) : raw;
+        if (value === undefined) {
+            problems.push(`${spelling.old} (deprecated, now ${spelling.current}): "${raw}" means nothing as ${spelling.current}; set ${spelling.current} instead`);
+            continue;
+        }
+        const current = (folded.get(spelling.current) ?? read(spelling.current)).trim();
+        if (current && current !== value) {
+            problems.push(`${spelling.old} / ${spelling.current}: both are set, to "${raw}" and "${current}"; ${spelling.old} is the old name of ${spelling.current}, keep only ${spelling.current}`);
+            continue;
+        }
+        warnings.push(`${spelling.old} is deprecated (from ${spelling.origin}): use ${spelling.current}${spelling.translate ? `: ${value}` : ''} instead`);
+        folded.set(spelling.current, value);
+    }
+    for (const [name, why] of Object.entries(RETIRED_INPUTS)) {
+        if (read(name).trim())
+            warnings.push(`${name} is no longer needed and is ignored: ${why}`);
+    }
+    return name => folded.get(name) ?? read(name);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Every input of the action, read and validated once, before anything is created. Each problem names
 // the input and what it accepts; all problems are reported together.
 
 
 
+
+
+
 class InputError extends Error {
     problems;
-    constructor(problems) {
-        // One line: the step's error annotation shows only the first line of a message.
-        super(problems.length === 1 ? `invalid input ${problems[0]}` : `${problems.length} invalid inputs: ${problems.join('; ')}`);
+    warnings;
+    /** `warnings`: deprecations found on the way, still worth telling when the step fails. */
+    constructor(problems, warnings = []) {
+        // The first line becomes the step's error annotation: it names the (first) input itself.
+        super(problems.length === 1
+            ? `invalid input: ${problems[0]}`
+            : `invalid inputs: ${problems[0]} (and ${problems.length - 1} more)\n${problems.map(p => `  - ${p}`).join('\n')}`);
         this.problems = problems;
+        this.warnings = warnings;
         this.name = 'InputError';
     }
 }
@@ -105097,10 +105265,97 @@ function fieldReaders(read, problems) {
 const LOGS_POLICIES = (/* unused pure expression or super */ null && (['on-failure', 'always', 'never']));
 /** kind_cli: when the action's own kind CLI goes on PATH (src/kind-cli/install.ts decides). */
 const KIND_CLI_MODES = (/* unused pure expression or super */ null && (['auto', 'true', 'false']));
+/** helm/kind-action's default cluster name; kind's own is "kind". */
+const HELM_CLUSTER_NAME = 'chart-testing';
+/** Inputs only helm/kind-action has: a workflow that passes one was written for it. */
+const HELM_ONLY_INPUTS = (/* unused pure expression or super */ null && (['version', 'install_only', 'ignore_failed_clean', 'verbosity', 'cloud_provider', 'node-image', 'log-level', 'log_level']));
+/** helm's registry inputs count when they differ from helm's defaults (their own defaults here may equal them). */
+const HELM_REGISTRY_DEFAULTS = {
+    registry: 'false',
+    registry_image: 'registry:2',
+    registry_name: 'kind-registry',
+    registry_port: '5000',
+    registry_enable_delete: 'false'
+};
+/**
+ * The cluster name when neither cluster_name nor the config's `name` gives one: helm/kind-action's
+ * "chart-testing" for a workflow written for helm (it passes an input only helm has), else kind's "kind".
+ * So a workflow moved over from helm finds its cluster under the name its later steps use.
+ */
+function defaultClusterName(read) {
+    const helmOnly = HELM_ONLY_INPUTS.some(name => read(name).trim() !== '');
+    const helmRegistry = Object.entries(HELM_REGISTRY_DEFAULTS).some(([name, helmDefault]) => {
+        const value = read(name).trim();
+        return value !== '' && value.toLowerCase() !== helmDefault;
+    });
+    return helmOnly || helmRegistry ? HELM_CLUSTER_NAME : 'kind';
+}
+/** helm/kind-action's inputs that have no other home: version, install_only, ignore_failed_clean, verbosity, cloud_provider. */
+function helmInputs(read, problems, warnings, imageGiven) {
+    const { bool } = fieldReaders(read, problems);
+    const versionText = read('version').trim();
+    let kindVersion = '';
+    let kindReleaseImage;
+    if (versionText) {
+        const release = findKindRelease(versionText);
+        const known = `known releases: ${knownKindReleases().join(', ')}`;
+        if (release) {
+            kindVersion = release.kind;
+            kindReleaseImage = release.image;
+        }
+        else if (!normalizeKindRelease(versionText)) {
+            problems.push(`version: "${versionText}" is not a kind release; write it as v0.29.0 (${known})`);
+        }
+        else if (imageGiven) {
+            // The image is chosen already; the release would only have picked the kind binary, which we do not run.
+            warnings.push(`version: ${versionText} is not a kind release this action knows (${known}); the cluster is made from the node image you chose, as kind ${KIND_RELEASE} makes it`);
+        }
+        else {
+            problems.push(`version: ${versionText} is not a kind release this action knows the default node image of; ${known}; or set node_image or kubernetes_version`);
+        }
+    }
+    const verbosityText = read('verbosity').trim();
+    if (verbosityText && !/^\d+$/.test(verbosityText)) {
+        problems.push(`verbosity: "${verbosityText}" is not a whole number >= 0 (0: the usual log, 1: every Docker call, 2: also each node command's output)`);
+    }
+    if (bool('cloud_provider', false)) {
+        problems.push('cloud_provider: helm/kind-action runs cloud-provider-kind on the runner so that LoadBalancer Services get an address; this action does not. ' +
+            'Remove cloud_provider and start cloud-provider-kind in a later step (go install sigs.k8s.io/cloud-provider-kind@latest, then run it in the background), or use NodePort Services');
+    }
+    return {
+        kindVersion,
+        ...(kindReleaseImage ? { kindReleaseImage } : {}),
+        installOnly: bool('install_only', false),
+        ignoreFailedClean: bool('ignore_failed_clean', false),
+        verbosity: /^\d+$/.test(verbosityText) ? Number(verbosityText) : 0
+    };
+}
+// --- The local registry (registry, registry_image, registry_name, registry_port, registry_enable_delete) ---
+/** Docker's rule for container names (the registry is reached by this name on the cluster's network). */
+const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+function readRegistry(readers, problems) {
+    const { text, bool, count } = readers;
+    if (!bool('registry', false))
+        return undefined;
+    const name = text('registry_name') || 'kind-registry';
+    if (!CONTAINER_NAME.test(name)) {
+        problems.push(`registry_name: "${name}" is not a container name; use letters, digits, "_", "." and "-", starting with a letter or digit`);
+    }
+    return {
+        image: text('registry_image') || 'registry:2',
+        name,
+        port: count('registry_port', 1, 65535) ?? 5000,
+        enableDelete: bool('registry_enable_delete', false)
+    };
+}
+// --- end of the local registry ---
 /** Reads every input through `read` (core.getInput on a runner) and validates it. */
-function parseInputs(read = name => core.getInput(name)) {
+function parseInputs(readInput = name => core.getInput(name)) {
     const problems = [];
-    const { text, bool, count, oneOf, clusterName: readClusterName } = fieldReaders(read, problems);
+    const warnings = [];
+    const read = withOldSpellings(readInput, problems, warnings);
+    const readers = fieldReaders(read, problems);
+    const { text, bool, count, oneOf, clusterName: readClusterName } = readers;
     const clusterName = readClusterName();
     const kubernetesVersion = text('kubernetes_version');
     if (kubernetesVersion && !KUBE_VERSION.test(kubernetesVersion)) {
@@ -105126,8 +105381,12 @@ function parseInputs(read = name => core.getInput(name)) {
         .split(/[\n,]/)
         .map(s => s.trim())
         .filter(Boolean);
+    const helm = helmInputs(read, problems, warnings, nodeImage !== '' || kubernetesVersion !== '');
     const inputs = {
         clusterName,
+        defaultClusterName: defaultClusterName(read),
+        ...helm,
+        warnings,
         nodeImage,
         kubernetesVersion,
         config,
@@ -105146,21 +105405,38 @@ function parseInputs(read = name => core.getInput(name)) {
         loadBalancerImage: text('load_balancer_image'),
         kindCli: oneOf('kind_cli', KIND_CLI_MODES, 'auto')
     };
+    const registry = readRegistry(readers, problems);
+    if (registry)
+        inputs.registry = registry;
     if (problems.length)
-        throw new InputError(problems);
+        throw new InputError(problems, warnings);
     return inputs;
 }
 /** The job's status as the post step sees it: the internal job_status input, empty where not evaluated. */
 function readJobStatus(read = name => core.getInput(name)) {
     return read('job_status').trim();
 }
+/**
+ * What the post step reads whether or not main saved state (without touching the config file):
+ * install_only (nothing was created) and verbosity (its Docker calls are logged too). Bad values are
+ * their defaults; the main step reported them.
+ */
+function readPostFlags(readInput = name => core.getInput(name)) {
+    const read = withOldSpellings(readInput, [], []);
+    const { bool } = fieldReaders(read, []);
+    const verbosity = read('verbosity').trim();
+    return { installOnly: bool('install_only', false), verbosity: /^\d+$/.test(verbosity) ? Number(verbosity) : 0 };
+}
 /** The post step's inputs, by the same rules as parseInputs but leniently: a bad value falls back to its default. */
-function parsePostInputs(read = name => core.getInput(name), cwd = process.env.GITHUB_WORKSPACE || process.cwd()) {
+function parsePostInputs(readInput = name => core.getInput(name), cwd = process.env.GITHUB_WORKSPACE || process.cwd()) {
     const problems = [];
+    // The main step warned about old spellings already; here they only have to be understood.
+    const read = withOldSpellings(readInput, problems, []);
     const { text, bool, count, oneOf, clusterName: readClusterName } = fieldReaders(read, problems);
     // An invalid cluster_name names no cluster post could delete; the config's name is the next rule.
+    const before = problems.length;
     let clusterName = readClusterName();
-    if (problems.length)
+    if (problems.length > before)
         clusterName = '';
     if (!clusterName) {
         try {
@@ -105172,7 +105448,7 @@ function parsePostInputs(read = name => core.getInput(name), cwd = process.env.G
     }
     const logsRetentionDays = count('logs_retention_days', 1, 90);
     return {
-        clusterName: clusterName || 'kind',
+        clusterName: clusterName || defaultClusterName(read),
         kubeconfig: text('kubeconfig'),
         cleanup: bool('cleanup', true),
         logs: oneOf('logs', LOGS_POLICIES, 'on-failure'),

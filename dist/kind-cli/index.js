@@ -73028,8 +73028,8 @@ class DockerodePort {
             throw error;
         }
     }
-    async pullImage(ref) {
-        const stream = await this.docker.pull(ref);
+    async pullImage(ref, auth) {
+        const stream = await this.docker.pull(ref, auth ? { authconfig: auth } : {});
         await new Promise((resolve, reject) => {
             this.docker.modem.followProgress(stream, (err, output) => {
                 const failed = output?.find(o => o.error);
@@ -73199,7 +73199,10 @@ function isNotFound(error) {
 /** The Engine's own message (not dockerode's "(HTTP code 409) unexpected - ..." wrapping). */
 function engineMessage(error) {
     const e = error;
-    return e?.json?.message ?? e?.message ?? String(error);
+    if (e?.json?.message)
+        return e.json.message;
+    // Streamed answers (pulls) leave json empty: the message then carries the HTTP wrapping to drop.
+    return e?.message?.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim() ?? String(error);
 }
 
 
@@ -73211,7 +73214,7 @@ function engineMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runtime_globals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3453);
 /* harmony import */ var _docker_dockerode_port_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5824);
-/* harmony import */ var _kind_cli_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3955);
+/* harmony import */ var _kind_cli_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5792);
 
 
 
@@ -73236,7 +73239,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3955:
+/***/ 5792:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76224,15 +76227,206 @@ async function raiseInotifyLimits(limits = INOTIFY_LIMITS) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/docker/docker-config.ts
+/** The key Docker Hub's credentials are stored under, by the docker CLI and every credential helper. */
+const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/**
+ * The registry an image reference pulls from, as Docker normalises references: the first path component
+ * when it looks like a host (has "." or ":", or is "localhost"), else Docker Hub ("docker.io").
+ */
+function registryHost(ref) {
+    const slash = ref.indexOf('/');
+    if (slash < 0)
+        return 'docker.io';
+    const first = ref.slice(0, slash);
+    const isHost = first.includes('.') || first.includes(':') || first === 'localhost';
+    if (!isHost)
+        return 'docker.io';
+    return DOCKER_HUB_HOSTS.has(first) ? 'docker.io' : first;
+}
+/** The key a registry's credentials are stored under, and asked of a credential helper with. */
+function credentialKey(host) {
+    return host === 'docker.io' ? DOCKER_HUB_KEY : host;
+}
+/** A config.json key as a bare host: the docker CLI accepts "https://host/v1/", "http://host" and "host". */
+function keyHost(key) {
+    const bare = key.replace(/^https?:\/\//, '').split('/')[0];
+    return DOCKER_HUB_HOSTS.has(bare) ? 'docker.io' : bare;
+}
+const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** config.json's text, checked; `source` (its path) names it in errors. */
+function parseDockerConfig(text, source) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`${source} is not JSON: ${error.message}`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new Error(`${source} is not a JSON object`);
+    const raw = value;
+    const auths = {};
+    if (raw.auths !== undefined) {
+        if (typeof raw.auths !== 'object' || raw.auths === null)
+            throw new Error(`${source}: auths is not an object`);
+        for (const [key, entry] of Object.entries(raw.auths)) {
+            if (typeof entry !== 'object' || entry === null)
+                throw new Error(`${source}: auths."${key}" is not an object`);
+            const e = entry;
+            const text = (field) => (typeof e[field] === 'string' && e[field] !== '' ? e[field] : undefined);
+            auths[key] = Object.fromEntries(['auth', 'username', 'password', 'identitytoken', 'registrytoken'].flatMap(f => (text(f) ? [[f, text(f)]] : [])));
+        }
+    }
+    const helperName = (name, field) => {
+        if (typeof name !== 'string' || !HELPER_NAME.test(name))
+            throw new Error(`${source}: ${field} is not a credential helper name: ${JSON.stringify(name)}`);
+        return name;
+    };
+    const credHelpers = {};
+    if (raw.credHelpers !== undefined) {
+        if (typeof raw.credHelpers !== 'object' || raw.credHelpers === null)
+            throw new Error(`${source}: credHelpers is not an object`);
+        for (const [key, name] of Object.entries(raw.credHelpers)) {
+            credHelpers[key] = helperName(name, `credHelpers."${key}"`);
+        }
+    }
+    const credsStore = raw.credsStore === undefined || raw.credsStore === '' ? undefined : helperName(raw.credsStore, 'credsStore');
+    return { auths, credHelpers, ...(credsStore ? { credsStore } : {}) };
+}
+/** The file's own credentials for a host, decoded; undefined when it has none. */
+function fileAuth(config, host) {
+    const key = credentialKey(host);
+    const entry = config.auths[key] ?? Object.entries(config.auths).find(([k]) => keyHost(k) === host)?.[1];
+    if (!entry)
+        return undefined;
+    let { username, password } = entry;
+    if (entry.auth) {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon < 0)
+            throw new Error(`the auth of "${key}" is not base64 of user:password`);
+        username = decoded.slice(0, colon);
+        password = decoded.slice(colon + 1);
+    }
+    const auth = { serveraddress: key };
+    if (username)
+        auth.username = username;
+    if (password)
+        auth.password = password;
+    if (entry.identitytoken)
+        auth.identitytoken = entry.identitytoken;
+    if (entry.registrytoken)
+        auth.registrytoken = entry.registrytoken;
+    return auth.username || auth.identitytoken || auth.registrytoken ? auth : undefined;
+}
+/** The credential helper the docker CLI would ask for a host: credHelpers first, then credsStore. */
+function helperFor(config, host) {
+    const key = credentialKey(host);
+    const named = config.credHelpers[key] ?? Object.entries(config.credHelpers).find(([k]) => keyHost(k) === host)?.[1];
+    return named ?? config.credsStore;
+}
+/** The `get` answer of a credential helper ({ServerURL, Username, Secret}) as the credentials to send. */
+function parseHelperOutput(text, helper, key) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw new Error(`docker-credential-${helper} get answered with something that is not JSON`);
+    }
+    const v = (value ?? {});
+    const username = typeof v.Username === 'string' ? v.Username : '';
+    const secret = typeof v.Secret === 'string' ? v.Secret : '';
+    if (!secret)
+        return undefined;
+    // The credential helpers' protocol: a Username of "<token>" means the Secret is an identity token.
+    if (username === '<token>')
+        return { serveraddress: key, identitytoken: secret };
+    return { serveraddress: key, username, password: secret };
+}
+/** A helper's "no credentials for this host" answer (docker-credential-helpers' ErrCredentialsNotFound). */
+function isHelperNotFound(output) {
+    return /credentials not found/i.test(output);
+}
+/** The values of credentials that must never appear in a log (with config.json's base64 form of the password). */
+function secretsOf(auth) {
+    const basic = auth.username && auth.password ? Buffer.from(`${auth.username}:${auth.password}`).toString('base64') : undefined;
+    return [auth.password, basic, auth.identitytoken, auth.registrytoken].filter((s) => Boolean(s));
+}
+
 // EXTERNAL MODULE: ./src/docker/port.ts
 var port = __nccwpck_require__(1205);
+;// CONCATENATED MODULE: ./src/docker/pull-errors.ts
+// Why a pull failed, in the terms a user acts on: the registry wants (other) credentials, the image is
+// not there, or the registry is throttling; each with what to do. Pure: from the Engine's answer.
+
+
+const RATE_LIMIT = /toomanyrequests|too many requests|rate limit/i;
+const AUTH = /unauthorized|no basic auth credentials|authentication required|denied|forbidden|incorrect username or password/i;
+const NOT_FOUND = /manifest unknown|not found|name unknown|does not exist|no such image/i;
+/**
+ * The kind of failure, from the Engine's HTTP status and message. Docker Hub answers an anonymous pull
+ * of a missing or private repository alike ("pull access denied ... may require 'docker login'"): that
+ * is reported as auth, since logging in is the only way to tell the two apart.
+ */
+function classifyPullFailure(error) {
+    const status = (0,port/* engineStatus */.PT)(error);
+    const message = (0,port/* engineMessage */.g4)(error);
+    if (status === 429 || RATE_LIMIT.test(message))
+        return 'rate-limit';
+    if (status === 401 || status === 403 || AUTH.test(message))
+        return 'auth';
+    if (status === 404 || NOT_FOUND.test(message))
+        return 'not-found';
+    return 'other';
+}
+/** Auth and not-found answers do not change by asking again; throttling and other trouble may. */
+function isWorthRetrying(failure) {
+    return failure === 'rate-limit' || failure === 'other';
+}
+class PullError extends Error {
+    ref;
+    failure;
+    constructor(ref, failure, message) {
+        super(message);
+        this.ref = ref;
+        this.failure = failure;
+        this.name = 'PullError';
+    }
+}
+/**
+ * The message of a failed pull: the image, what the registry said, and what to do. `credentials` names
+ * where the credentials that were sent came from (undefined: the pull was anonymous).
+ */
+function pullError(ref, error, credentials) {
+    const failure = classifyPullFailure(error);
+    const host = registryHost(ref);
+    const login = host === 'docker.io' ? 'docker login' : `docker login ${host}`;
+    const said = (0,port/* engineMessage */.g4)(error);
+    const sent = credentials ? `with the credentials from ${credentials}` : 'without credentials (none are configured for it)';
+    const advice = {
+        auth: credentials
+            ? `${host} refused the credentials: log in again (${login}) or check the account may read this repository`
+            : `${host} wants credentials: log in before this step (${login}, or docker/login-action); pulls use ~/.docker/config.json ($DOCKER_CONFIG), its credsStore and credHelpers`,
+        'not-found': `the image or tag does not exist in ${host}: check the name and tag, or push it (or docker load it on the runner) before this step`,
+        'rate-limit': `${host} is limiting pulls: log in to get a higher limit (${login}), or cache the image (cache: true)`,
+        other: `check that ${host} is reachable from the runner`
+    };
+    const kind = {
+        auth: 'authentication failed',
+        'not-found': 'not found',
+        'rate-limit': 'rate limit',
+        other: 'failed'
+    };
+    return new PullError(ref, failure, `pulling ${ref} ${sent}: ${kind[failure]}: ${said}\n${advice[failure]}`);
+}
+
 ;// CONCATENATED MODULE: ./src/cluster/images.ts
-// Making sure the images a cluster needs are on the Docker host (kind-spec §2.1): inspect first, then
-// an optional image source (the image cache, passed in so this code stays free of @actions/*), then
-// pull what is still missing, with kind's retry schedule.
 
 const RETRY_DELAYS_MS = [1000, 2000, 3000, 4000];
-async function ensureImage(docker, ref, sleep = (ms) => new Promise(r => setTimeout(r, ms)), source) {
+async function ensureImage(docker, ref, sleep = (ms) => new Promise(r => setTimeout(r, ms)), source, credentials) {
     const start = performance.now();
     const elapsed = () => (performance.now() - start) / 1000;
     const present = await docker.inspectImage(ref);
@@ -76242,12 +76436,13 @@ async function ensureImage(docker, ref, sleep = (ms) => new Promise(r => setTime
     if (restored)
         return { ref, id: restored.id, pulled: false, seconds: elapsed(), source: 'cache', runRef: restored.runRef };
     const pullStart = performance.now();
+    const found = await credentials?.(ref);
     let lastError;
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
         if (attempt > 0)
             await sleep(RETRY_DELAYS_MS[attempt - 1]);
         try {
-            await docker.pullImage(ref);
+            await docker.pullImage(ref, found?.auth);
             const pulled = await docker.inspectImage(ref);
             if (pulled) {
                 source?.pulled(ref, pulled, (performance.now() - pullStart) / 1000);
@@ -76255,10 +76450,16 @@ async function ensureImage(docker, ref, sleep = (ms) => new Promise(r => setTime
             }
         }
         catch (error) {
-            lastError = error;
+            lastError = pullError(ref, error, found?.source);
+            // A refusal or a missing tag answers the same every time: no need to wait 10 s to report it.
+            if (!isWorthRetrying(lastError.failure))
+                break;
         }
     }
-    throw new Error(`image ${ref} is not on the Docker host and pulling it failed: ${(0,port/* engineMessage */.g4)(lastError)}`);
+    if (!lastError)
+        throw new Error(`image ${ref} was pulled but the Docker host does not list it`);
+    lastError.message = `image ${ref} is not on the Docker host and ${lastError.message}`;
+    throw lastError;
 }
 
 ;// CONCATENATED MODULE: ./src/cluster/network.ts
@@ -76385,7 +76586,7 @@ async function prepare_prepare(options) {
         if (ha)
             refs.push(options.loadBalancerImage);
         const [resolved, net, host, tuning] = await Promise.all([
-            Promise.all(refs.map(ref => ensureImage(docker, ref, undefined, options.imageSource))),
+            Promise.all(refs.map(ref => ensureImage(docker, ref, undefined, options.imageSource, options.credentials))),
             ensureNetwork(docker, options.network),
             docker.info().then(info => hostFacts(info, options.hostEnv)),
             raiseInotifyLimits()
@@ -79346,15 +79547,38 @@ class PhaseError extends Error {
 class Phases {
     reporter;
     timings = [];
+    /** Phases running now, in the order they started (a phase may run inside or beside another). */
+    #running = [];
     constructor(reporter) {
         this.reporter = reporter;
     }
+    /**
+     * The phase the creation is in now: the innermost phase still running, with the others running
+     * beside it (a cancellation names them all). Undefined between phases.
+     */
+    current() {
+        if (this.#running.length === 0)
+            return undefined;
+        // The last started is the innermost; those started before it and still running are its parents
+        // (a group) or ran beside it. Parents are left out: they only say "somewhere in here".
+        const innermost = this.#running[this.#running.length - 1];
+        const beside = this.#running.slice(0, -1).filter(p => !this.#parents.has(p));
+        return [...beside, innermost].join(', ');
+    }
+    #parents = new Set();
     /** Runs a phase in its own log group; concurrent phases should use `timed` to avoid interleaved groups. */
     async group(phase, fn) {
-        return this.reporter.group(phase, () => this.timed(phase, fn));
+        this.#parents.add(phase);
+        try {
+            return await this.reporter.group(phase, () => this.timed(phase, fn));
+        }
+        finally {
+            this.#parents.delete(phase);
+        }
     }
     async timed(phase, fn) {
         const start = performance.now();
+        this.#running.push(phase);
         try {
             return await fn();
         }
@@ -79362,6 +79586,7 @@ class Phases {
             throw error instanceof PhaseError ? error : new PhaseError(phase, error);
         }
         finally {
+            this.#running.splice(this.#running.lastIndexOf(phase), 1);
             const seconds = Math.round((performance.now() - start) / 10) / 100;
             this.timings.push({ phase, seconds });
             this.reporter.info(`${phase}: ${seconds.toFixed(2)} s`);
@@ -79446,7 +79671,7 @@ function applyDefaults(raw, options) {
     // kind replaces an empty node list (not only an absent one) with a single control plane.
     const rawNodes = raw.nodes !== undefined && raw.nodes.length > 0 ? raw.nodes : [{ role: 'control-plane' }];
     return {
-        name: nonEmpty(options.nameOverride) ?? nonEmpty(raw.name) ?? DEFAULT_CLUSTER_NAME,
+        name: nonEmpty(options.nameOverride) ?? nonEmpty(raw.name) ?? nonEmpty(options.defaultName) ?? DEFAULT_CLUSTER_NAME,
         nodes: rawNodes.map((n) => defaultNode(n, networking.ipFamily, options)),
         networking,
         featureGates: { ...raw.featureGates },
