@@ -13,7 +13,7 @@ export const LAYERS = [
   ['docker', ['docker/']],
   ['cluster', ['cluster/', 'tools/', 'registry/']],
   ['services', ['cache/', 'logs/']],
-  ['action', ['inputs.ts', 'old-input-spellings.ts', 'state.ts', 'cancel.ts', 'github-reporter.ts', 'cluster-config.ts', 'build-node-image/']],
+  ['action', ['inputs.ts', 'input-readers.ts', 'old-input-spellings.ts', 'state.ts', 'cancel.ts', 'github-reporter.ts', 'cluster-config.ts', 'build-node-image/']],
   ['steps', ['main.ts', 'post.ts', 'export-logs.ts', 'main-entry.ts', 'post-entry.ts', 'export-logs-entry.ts', 'kind-cli/', 'kind-cli-entry.ts', 'build-node-image.ts', 'build-node-image-entry.ts']],
 ]
 // Adapters are chosen once, where the steps are wired; everything else goes through the port.

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { tmpdir } from 'node:os'
 import { DockerodePort } from './docker/dockerode-port.js'
 import type { DockerPort } from './docker/port.js'
-import { CLUSTER_NAME } from './inputs.js'
+import { CLUSTER_NAME } from './input-readers.js'
 import { exportLogs } from './logs/export.js'
 import { formatBytes } from './logs/limits.js'
 

@@ -1,6 +1,7 @@
 // Every input of the action, read and validated once, before anything is created. Each problem names
 // the input and what it accepts; all problems are reported together.
 import * as core from '@actions/core'
+import { fieldReaders, type Reader } from './input-readers.js'
 import { parseDuration } from './duration.js'
 import { configName } from './config/load.js'
 import type { LogsPolicy } from './logs/policy.js'
@@ -79,49 +80,9 @@ export class InputError extends Error {
   }
 }
 
-type Reader = (name: string) => string
-
-/** kind's rule for cluster names (they start container names and contexts). */
-export const CLUSTER_NAME = /^[a-z0-9.-]+$/
 const KUBE_VERSION = /^v?\d+\.\d+(\.\d+)?$/
 const KUBECTL_VERSION = /^v\d+\.\d+\.\d+$/
 
-/** Readers of one kind of value each; every problem is pushed onto `problems`, naming the input. */
-function fieldReaders(read: Reader, problems: string[]) {
-  const text = (name: string): string => read(name).trim()
-  const bool = (name: string, fallback: boolean): boolean => {
-    const value = text(name).toLowerCase()
-    if (value === '') return fallback
-    if (['true', 'yes', '1'].includes(value)) return true
-    if (['false', 'no', '0'].includes(value)) return false
-    problems.push(`${name}: "${read(name)}" is not a boolean; use true or false`)
-    return fallback
-  }
-  const count = (name: string, min: number, max: number): number | undefined => {
-    const value = text(name)
-    if (value === '') return undefined
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      problems.push(`${name}: "${value}" is not a whole number from ${min} to ${max}`)
-      return undefined
-    }
-    return Number(value)
-  }
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const value = text(name).toLowerCase()
-    if (value === '') return fallback
-    if ((allowed as readonly string[]).includes(value)) return value as T
-    problems.push(`${name}: "${text(name)}" is not accepted; use one of ${allowed.join(', ')}`)
-    return fallback
-  }
-  const clusterName = (): string => {
-    const value = text('cluster_name')
-    if (value && !CLUSTER_NAME.test(value)) {
-      problems.push(`cluster_name: "${value}" may only contain lower-case letters, digits, "." and "-"`)
-    }
-    return value
-  }
-  return { text, bool, count, oneOf, clusterName }
-}
 
 const LOGS_POLICIES = ['on-failure', 'always', 'never'] as const
 /** kind_cli: when the action's own kind CLI goes on PATH (src/kind-cli/install.ts decides). */

@@ -2,15 +2,14 @@
 // restores straight into and `docker load` reads straight out of (as the main step's image cache does).
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { extractTar, packDirectory } from '../archive/tar.js'
+import { exportImage, importImage } from '../cache/image-dir.js'
+import { parseImageRef, tagRepository } from '../cache/key.js'
 import type { CacheService } from '../cache/service.js'
 import type { DockerPort } from '../docker/port.js'
 
 /** The repository and tag of a reference (registry ports kept; a digest is not a tag). */
 export function splitTag(ref: string): { repo: string; tag: string } {
-  const noDigest = ref.split('@')[0]
-  const colon = noDigest.lastIndexOf(':')
-  return colon > noDigest.lastIndexOf('/') ? { repo: noDigest.slice(0, colon), tag: noDigest.slice(colon + 1) } : { repo: noDigest, tag: 'latest' }
+  return { repo: tagRepository(ref), tag: parseImageRef(ref).tag ?? 'latest' }
 }
 
 /** The image ID an entry's manifest.json names (both the legacy and the OCI layout of docker save). */
@@ -26,7 +25,7 @@ export async function entryImageId(dir: string): Promise<string> {
 export async function restoreImage(docker: DockerPort, service: CacheService, key: string, dir: string, image: string): Promise<boolean> {
   await rm(dir, { recursive: true, force: true })
   if ((await service.restore([dir], key, [])) === undefined) return false
-  await docker.loadImages(packDirectory(dir))
+  await importImage(docker, dir)
   const { repo, tag } = splitTag(image)
   await docker.tagImage(await entryImageId(dir), repo, tag)
   await rm(dir, { recursive: true, force: true })
@@ -35,8 +34,7 @@ export async function restoreImage(docker: DockerPort, service: CacheService, ke
 
 /** Saves `image` under `key`; whether an entry was written. */
 export async function saveImage(docker: DockerPort, service: CacheService, key: string, dir: string, image: string): Promise<boolean> {
-  await rm(dir, { recursive: true, force: true })
-  await extractTar(await docker.saveImages([image]), dir)
+  await exportImage(docker, image, dir)
   try {
     return await service.save([dir], key)
   } finally {

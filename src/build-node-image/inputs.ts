@@ -1,6 +1,7 @@
 // The build-node-image sub-action's inputs, read and validated before anything runs: every problem names
 // its input, and all of them are reported at once.
 import * as core from '@actions/core'
+import { fieldReaders } from '../input-readers.js'
 
 export interface BuildRequest {
   /** A Kubernetes release, v1.MINOR.PATCH, built from its Go modules. */
@@ -45,10 +46,7 @@ export function parseBuildInputs(read: Reader = name => core.getInput(name)): Bu
   if (kubernetesVersion && !kubernetesVersion.startsWith('v')) kubernetesVersion = `v${kubernetesVersion}`
   const baseImage = imageInput(read, 'base_image', problems)
   const image = imageInput(read, 'image', problems) ?? `kindest/node:${kubernetesVersion}`
-  const cacheText = read('cache').trim().toLowerCase()
-  let cache = true
-  if (['false', 'no', '0'].includes(cacheText)) cache = false
-  else if (!['', 'true', 'yes', '1'].includes(cacheText)) problems.push(`cache: "${read('cache').trim().slice(0, 80)}" is not a boolean; use true or false`)
+  const cache = fieldReaders(read, problems).bool('cache', true)
   if (problems.length) throw new BuildInputError(problems)
   return { kubernetesVersion, baseImage, image, cache }
 }

@@ -9,7 +9,7 @@ import type { Reporter } from '../cluster/phases.js'
 import type { DockerPort, ImageInfo } from '../docker/port.js'
 import type { CachePolicy } from './policy.js'
 import { exportImage, importImage, readMetadata, writeMetadata, type EntryMetadata } from './image-dir.js'
-import { imageIdFromKey, parseImageRef, platformOf, restoreKeys, saveKey, verdictKey, type Platform } from './key.js'
+import { imageIdFromKey, parseImageRef, platformOf, restoreKeys, saveKey, tagRepository, verdictKey, type Platform } from './key.js'
 import { afterVerdict, planRestore, shouldRecordVerdict, shouldSave } from './policy.js'
 import type { CacheService } from './service.js'
 
@@ -74,15 +74,6 @@ export function defaultCacheRoot(env: Record<string, string | undefined> = proce
 
 const round = (seconds: number): number => Math.round(seconds * 100) / 100
 const since = (start: number): number => round((performance.now() - start) / 1000)
-
-/** The familiar repository (kindest/node) of a normalised one (docker.io/kindest/node), as `docker tag` takes it. */
-function tagRepository(ref: string): string {
-  const at = ref.indexOf('@')
-  const noDigest = at === -1 ? ref : ref.slice(0, at)
-  const slash = noDigest.lastIndexOf('/')
-  const colon = noDigest.lastIndexOf(':')
-  return colon > slash ? noDigest.slice(0, colon) : noDigest
-}
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error)

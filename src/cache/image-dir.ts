@@ -26,10 +26,10 @@ export interface EntryMetadata {
   savedAt: string
 }
 
-/** `docker save <imageId>` streamed into `dir` (which is emptied first). */
-export async function exportImage(docker: DockerPort, imageId: string, dir: string): Promise<TarStats> {
+/** `docker save <image>` (an image ID, or a reference to keep its tag) streamed into `dir` (which is emptied first). */
+export async function exportImage(docker: DockerPort, image: string, dir: string): Promise<TarStats> {
   await rm(dir, { recursive: true, force: true })
-  const archive = await docker.saveImages([imageId])
+  const archive = await docker.saveImages([image])
   return extractTar(archive, dir)
 }
 

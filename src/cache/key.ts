@@ -28,6 +28,15 @@ export interface Platform {
 const DIGEST = /^sha256:[0-9a-f]{64}$/
 
 /** Parses a Docker image reference the way the Engine normalises it (docker.io/library/ defaults). */
+/** The repository of a reference as written (kindest/node, not docker.io/kindest/node), as `docker tag` takes it. */
+export function tagRepository(ref: string): string {
+  const at = ref.indexOf('@')
+  const noDigest = at === -1 ? ref : ref.slice(0, at)
+  const slash = noDigest.lastIndexOf('/')
+  const colon = noDigest.lastIndexOf(':')
+  return colon > slash ? noDigest.slice(0, colon) : noDigest
+}
+
 export function parseImageRef(ref: string): ImageRef {
   let rest = ref.trim()
   let digest: string | undefined
