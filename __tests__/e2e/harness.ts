@@ -180,3 +180,25 @@ export async function retry<T>(what: string, fn: () => Promise<T>, timeoutMs = 1
   }
   throw new Error(`${what}: still failing after ${timeoutMs / 1000} s: ${(last as Error)?.message ?? String(last)}`)
 }
+
+export interface ScriptResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+/**
+ * A later `run:` step of the job: a bash script with the job's environment (PATH and KUBECONFIG as the
+ * action exported them), stdout and stderr apart, never throwing for a non-zero exit. `pathFirst` puts a
+ * directory ahead on PATH (e.g. one holding the upstream kind CLI as `kind`).
+ */
+export function laterStep(r: Runner, script: string, options: { pathFirst?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<ScriptResult> {
+  const env = { ...jobEnv(r), ...options.env }
+  if (options.pathFirst) env.PATH = `${options.pathFirst}:${env.PATH ?? ''}`
+  return new Promise(done => {
+    execFile('bash', ['-eo', 'pipefail', '-c', script], { env, cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? ((error as { code?: unknown }).code ?? 1) : 0
+      done({ exitCode: typeof code === 'number' ? code : 1, stdout, stderr })
+    })
+  })
+}

@@ -3,6 +3,8 @@
 import { chmodSync, constants, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import YAML from 'yaml'
+import { encodeYAML } from '../kubeadm/goyaml/encode.js'
+import type { JsonValue } from '../kubeadm/json.js'
 import { kubeconfigContext } from './identity.js'
 
 type Named = { name: string; [key: string]: unknown }
@@ -29,9 +31,9 @@ function sortKeys(value: unknown): unknown {
   return value
 }
 
-/** Serialises with sorted keys, as kind's sigs.k8s.io/yaml writer does. */
+/** Serialises as kind's sigs.k8s.io/yaml writer does: sorted keys, go-yaml's layout (`- ` lists unindented). */
 export function serializeKubeconfig(doc: KubeconfigDoc): string {
-  return YAML.stringify(sortKeys(doc), { lineWidth: 0 })
+  return encodeYAML(sortKeys(doc) as JsonValue)
 }
 
 export function parseKubeconfig(text: string, source: string): KubeconfigDoc {
@@ -69,12 +71,21 @@ function upsert(list: Named[] | undefined, item: Named): Named[] {
   return result
 }
 
-/** Merges kind's entries into an existing kubeconfig: same names replaced in place, others appended. */
+const ENTRY_FIELDS = ['clusters', 'users', 'contexts', 'current-context']
+
+/** The fields kind keeps as they are (its Config's OtherFields): apiVersion, kind, preferences, ... */
+function otherFields(doc: KubeconfigDoc): KubeconfigDoc {
+  return Object.fromEntries(Object.entries(doc).filter(([k]) => !ENTRY_FIELDS.includes(k)))
+}
+
+/**
+ * Merges kind's entries into an existing kubeconfig: same names replaced in place, others appended. As
+ * kind, a file without other fields gets those of the cluster's admin.conf (apiVersion, kind, and
+ * `preferences` only when the admin.conf has it: the kubeadm of v1.37 writes none).
+ */
 export function mergeKubeconfig(existing: KubeconfigDoc, kind: KubeconfigDoc): KubeconfigDoc {
-  const hadOtherFields = Object.keys(existing).some(k => !['clusters', 'users', 'contexts', 'current-context'].includes(k))
-  const merged: KubeconfigDoc = hadOtherFields
-    ? { ...existing }
-    : { apiVersion: kind.apiVersion ?? 'v1', kind: kind.kind ?? 'Config', preferences: kind.preferences ?? {}, ...existing }
+  const hadOtherFields = Object.keys(otherFields(existing)).length > 0
+  const merged: KubeconfigDoc = hadOtherFields ? { ...existing } : { ...otherFields(kind), ...existing }
   merged.clusters = upsert(existing.clusters, kind.clusters![0])
   merged.users = upsert(existing.users, kind.users![0])
   merged.contexts = upsert(existing.contexts, kind.contexts![0])

@@ -163,6 +163,18 @@ describe('load and delete helpers', () => {
     expect(kubeconfigPathsForRemoval('', undefined, '/h')).toEqual(['/h/.kube/config'])
   })
 
+  it('create cluster warns about cgroup v1 first, as kind, then refuses a name that has nodes', async () => {
+    const v1 = await kind(`create cluster --name demo --image kindest/node:v1.37.2`, DEMO)
+    expect(v1).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'cgroup v1 is deprecated in Kubernetes and will not be supported in a future kind release, please upgrade to cgroup v2\n' +
+        'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "demo"\n'
+    })
+    expect((await kind(`create cluster --name demo -q`, DEMO)).stderr).toBe('')
+  })
+
   it('checks every image before touching nodes, with kind\'s message', async () => {
     const docker = fakeDocker(DEMO, () => ({}))
     docker.inspectImage = async () => undefined

@@ -50,7 +50,16 @@ async function waitReady(c: CliContext, bootstrap: string, nodes: string[], wait
   }
 }
 
+/** kind's validateProvider on a cgroup v1 host: a warning, first, before anything is read or made. */
+async function warnOnCgroupV1(c: CliContext): Promise<void> {
+  const info = await c.docker.info()
+  if (info.cgroupVersion !== '2' && !info.securityOptions.some(o => o.includes('name=rootless'))) {
+    c.log.info('cgroup v1 is deprecated in Kubernetes and will not be supported in a future kind release, please upgrade to cgroup v2')
+  }
+}
+
 export async function createClusterCommand(c: CliContext): Promise<void> {
+  await warnOnCgroupV1(c)
   const cluster = await readConfig(c, process.cwd())
   if ((await listNodes(c.docker, cluster.name)).length) {
     throw new Error(`failed to create cluster: node(s) already exist for a cluster with the name ${JSON.stringify(cluster.name)}`)

@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { deleteCluster } from '../../cluster/delete.js'
 import { clusterName, flag, goQuoteList, type CliContext } from '../context.js'
-import { listClusters } from './get.js'
+import { listClusters, listNodes } from './get.js'
 
 /** kind's kubeconfig paths for removal: --kubeconfig, else every $KUBECONFIG entry, else ~/.kube/config. */
 export function kubeconfigPathsForRemoval(explicit: string, kubeconfigEnv: string | undefined, home: string): string[] {
@@ -13,10 +13,12 @@ export function kubeconfigPathsForRemoval(explicit: string, kubeconfigEnv: strin
 }
 
 async function deleteOne(c: CliContext, name: string): Promise<void> {
+  // kind lists the nodes in Docker's order (newest first); deleteCluster returns them sorted.
+  const order = await listNodes(c.docker, name)
   const result = await deleteCluster(c.docker, name, {
     kubeconfigPaths: kubeconfigPathsForRemoval(flag<string>(c, 'kubeconfig'), c.env.KUBECONFIG, c.home)
   })
-  if (result.removedContainers.length) c.log.info(`Deleted nodes: ${goQuoteList(result.removedContainers)}`)
+  if (result.removedContainers.length) c.log.info(`Deleted nodes: ${goQuoteList(order.filter(n => result.removedContainers.includes(n)))}`)
   if (result.errors.length) throw new Error(`failed to delete cluster ${JSON.stringify(name)}: ${result.errors.join('; ')}`)
 }
 
