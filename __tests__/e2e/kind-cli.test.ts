@@ -124,7 +124,11 @@ describe('the kind command on PATH, against the upstream kind CLI', () => {
     }
   })
 
+  // A flavour's stderr with its own image's name and ID made generic, to hold the two side by side.
+  const generic = (text: string, flavour: Flavour) => text.replaceAll(`-${flavour}:`, '-F:').replace(/sha256:[0-9a-f]{64}/g, 'sha256:ID')
+
   it('kind load docker-image puts the image into every node, twice is a no-op', async () => {
+    const stderr: Record<string, string[]> = { ours: [], upstream: [] }
     for (const flavour of FLAVOURS) {
       const image = `${IMAGE_PREFIX}/docker-image-${flavour}:v1`
       const first = await step(flavour, `kind load docker-image ${image} --name ${CLUSTER}`)
@@ -133,7 +137,10 @@ describe('the kind command on PATH, against the upstream kind CLI', () => {
       const again = await step(flavour, `kind load docker-image ${image} --name ${CLUSTER}`)
       expect({ flavour, exitCode: again.exitCode, stdout: again.stdout }).toEqual({ flavour, exitCode: 0, stdout: '' })
       expect(again.stderr).toContain('found to be already present on all nodes')
+      stderr[flavour] = [generic(first.stderr, flavour), generic(again.stderr, flavour)]
     }
+    // The same status lines ("not yet present on node ..., loading...", then "already present"), node by node.
+    expect(stderr.ours).toEqual(stderr.upstream)
     const missing = await both(`kind load docker-image ${IMAGE_PREFIX}/absent:v1 --name ${CLUSTER}`)
     expect(same(missing)).toEqual(reference(missing))
     expect(missing.ours.stderr).toBe(missing.upstream.stderr)
@@ -146,6 +153,8 @@ describe('the kind command on PATH, against the upstream kind CLI', () => {
       const ref = `docker.io/${IMAGE_PREFIX}/archive-${flavour}:v1`
       expect(await imageInNode(`${CLUSTER}-worker`, ref)).toBe(true)
       expect(await imageInNode(`${CLUSTER}-control-plane`, ref)).toBe(false)
+      // kind logs the archive's loading at -v 2 only: nothing on stderr at the default level.
+      expect({ flavour, stderr: r.stderr }).toEqual({ flavour, stderr: '' })
     }
     const unknown = await both(`kind load image-archive archive-ours.tar --name ${CLUSTER} --nodes nope`)
     expect(same(unknown)).toEqual(reference(unknown))

@@ -82127,9 +82127,15 @@ async function nodeImageState(docker, node, image, imageId) {
 
 
 
+/** kind's ListInternalNodes: the cluster's containers but the load balancer, in Docker's order (newest first). */
+async function internalNodes(c, name) {
+    const containers = await c.docker.listContainers({ [identity_CLUSTER_LABEL]: name });
+    return containers.filter(container => container.labels[ROLE_LABEL] !== LOAD_BALANCER_ROLE).map(container => container.name);
+}
 /** The internal nodes, or the --nodes subset of them (in the order given). */
 async function targetNodes(c, name, quoteUnknown) {
-    const nodes = (await findClusterNodes(c.docker, name)).nodes.map(n => n.name);
+    // Docker's order, not sorted: kind's per-node status lines come in that order.
+    const nodes = await internalNodes(c, name);
     if (!nodes.length)
         throw new Error(`no nodes found for cluster ${JSON.stringify(name)}`);
     const wanted = flag(c, 'nodes');

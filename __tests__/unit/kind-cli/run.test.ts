@@ -175,6 +175,21 @@ describe('load and delete helpers', () => {
     expect((await kind(`create cluster --name demo -q`, DEMO)).stderr).toBe('')
   })
 
+  it("decides node by node in Docker's order, as kind's status lines come, leaving out other clusters", async () => {
+    const docker = fakeDocker(DEMO, () => ({ exitCode: 1 }))
+    docker.inspectImage = async () => ({ id: 'sha256:1', repoTags: ['app:v1'], repoDigests: [], size: 1 })
+    let stderr = ''
+    await runKind(['load', 'docker-image', 'app:v1', '--name', 'demo'], {
+      docker: () => docker,
+      io: { out: () => undefined, err: t => void (stderr += t), readStdin: async () => '' },
+      env: {}
+    })
+    expect(stderr.split('\n').filter(l => l.includes('not yet present'))).toEqual([
+      'Image: "app:v1" with ID "sha256:1" not yet present on node "demo-worker", loading...',
+      'Image: "app:v1" with ID "sha256:1" not yet present on node "demo-control-plane", loading...'
+    ])
+  })
+
   it('checks every image before touching nodes, with kind\'s message', async () => {
     const docker = fakeDocker(DEMO, () => ({}))
     docker.inspectImage = async () => undefined

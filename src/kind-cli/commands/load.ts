@@ -3,12 +3,19 @@
 import { createReadStream, statSync } from 'node:fs'
 import { nodeImageState } from '../../cluster/image-presence.js'
 import { importArchiveIntoNodes } from '../../cluster/load-images.js'
-import { findClusterNodes } from '../../logs/nodes.js'
+import { CLUSTER_LABEL, LOAD_BALANCER_ROLE, ROLE_LABEL } from '../../cluster/identity.js'
 import { clusterName, flag, type CliContext } from '../context.js'
+
+/** kind's ListInternalNodes: the cluster's containers but the load balancer, in Docker's order (newest first). */
+async function internalNodes(c: CliContext, name: string): Promise<string[]> {
+  const containers = await c.docker.listContainers({ [CLUSTER_LABEL]: name })
+  return containers.filter(container => container.labels[ROLE_LABEL] !== LOAD_BALANCER_ROLE).map(container => container.name)
+}
 
 /** The internal nodes, or the --nodes subset of them (in the order given). */
 async function targetNodes(c: CliContext, name: string, quoteUnknown: boolean): Promise<string[]> {
-  const nodes = (await findClusterNodes(c.docker, name)).nodes.map(n => n.name)
+  // Docker's order, not sorted: kind's per-node status lines come in that order.
+  const nodes = await internalNodes(c, name)
   if (!nodes.length) throw new Error(`no nodes found for cluster ${JSON.stringify(name)}`)
   const wanted = flag<string[]>(c, 'nodes')
   if (!wanted.length) return nodes
