@@ -20,6 +20,7 @@
 // The blocks run one after another (vitest runs a file's tests in order), each cluster deleted before
 // the next is made. Their cluster names are the blocks' own (chart-testing, kind, ...), since the name is
 // what is under test; the action refuses a name already taken and post deletes only what it created.
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
@@ -29,7 +30,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InputError, parseInputs } from '../../src/inputs.js'
 import { loadCluster } from '../../src/cluster-config.js'
 import { findKindRelease } from '../../src/kind-releases.js'
-import { NODE_IMAGE, containersOf, docker, jobEnv, kubeconfigContexts, kubectl, newRunner, retry, runMain, runPost, sh, type Runner } from './harness.js'
+import { ensureRegistryImage } from '../helpers/registry.js'
+import { NODE_IMAGE, containersOf, docker, jobEnv, kind, kubeconfigContexts, kubectl, newRunner, retry, runMain, runPost, sh, type Runner } from './harness.js'
 
 const WORKER_CONFIG_2 = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n- role: worker\n'
 const WORKER_CONFIG_3 = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n  - role: worker\n  - role: worker\n  - role: worker\n'
@@ -89,7 +91,7 @@ interface Block {
   /** Files of the block's repository that it names, by the path it names them. */
   files?: Record<string, string>
   /** The cluster helm/kind-action makes: its name and node roles; or that it makes none. */
-  helm: { cluster: string; roles: string[] } | { installOnly: true }
+  helm: { cluster: string; roles: string[]; registry?: { name: string; port: number; enableDelete: boolean } } | { installOnly: true }
   /** What this action does, when not what helm does, and why. */
   here?: { cluster?: string; fails?: RegExp; reason: string }
   /** Warnings this action gives for the block. */
@@ -102,7 +104,12 @@ interface Block {
   pending?: string
   /** Not created here, and why; the block is then checked through the input rules only. */
   planOnly?: string
+  /** What a cgroup v1 host (this project's machines; GitHub's runners are cgroup v2) does instead. */
+  onCgroupV1?: { fails: RegExp; reason: string }
 }
+
+// GitHub's hosted runners are cgroup v2; the machines this suite runs on are cgroup v1 (DESIGN.md).
+const CGROUP_V1 = execFileSync('stat', ['-fc', '%T', '/sys/fs/cgroup'], { encoding: 'utf8' }).trim() !== 'cgroup2fs'
 
 const CP = ['control-plane']
 const HELM_DEFAULT_NAME_REASON =
@@ -123,8 +130,8 @@ const BLOCKS: Block[] = [
   { id: 'helm-test-with-custom-node-image', source: 'helm/kind-action .github/workflows/test.yaml (test-with-custom-node-image)', with: { node_image: 'kindest/node:v1.31.0' }, image: 'kindest/node:v1.31.0', helm: { cluster: 'chart-testing', roles: CP }, here: { cluster: 'kind', reason: HELM_DEFAULT_NAME_REASON }, shares: 'helm-test-with-custom-kubectl-version' },
   { id: 'helm-test-with-ignore-failed-clean', source: 'helm/kind-action .github/workflows/test.yaml (test-with-ignore-failed-clean)', with: { kubectl_version: 'v1.31.0', ignore_failed_clean: 'true' }, helm: { cluster: 'chart-testing', roles: CP }, shares: 'helm-test-with-custom-verbosity' },
   { id: 'helm-test-without-registry', source: 'helm/kind-action .github/workflows/test.yaml (test-without-registry)', with: { registry: 'false' }, helm: { cluster: 'chart-testing', roles: CP }, here: { cluster: 'kind', reason: 'registry: false is helm\'s default, so it does not mark the workflow as helm\'s (this action\'s registry input may default to false too): the name is kind, as for ' + 'test-default' }, shares: 'helm-test-with-custom-kubectl-version' },
-  { id: 'helm-test-with-registry', source: 'helm/kind-action .github/workflows/test.yaml (test-with-registry)', with: { registry: 'true', registry_name: 'custom-registry', registry_port: '5001' }, helm: { cluster: 'chart-testing', roles: CP }, pending: 'the local registry is issue 17 item 2, another change; without it the registry inputs are ignored with a runner warning' },
-  { id: 'helm-test-with-registry-delete', source: 'helm/kind-action .github/workflows/test.yaml (test-with-registry-delete-enabled)', with: { registry: 'true', registry_name: 'custom-registry', registry_port: '5001', registry_enable_delete: 'true' }, helm: { cluster: 'chart-testing', roles: CP }, pending: 'the local registry is issue 17 item 2, another change' },
+  { id: 'helm-test-with-registry', source: 'helm/kind-action .github/workflows/test.yaml (test-with-registry)', with: { registry: 'true', registry_name: 'custom-registry', registry_port: '5001' }, helm: { cluster: 'chart-testing', roles: CP, registry: { name: 'custom-registry', port: 5001, enableDelete: false } } },
+  { id: 'helm-test-with-registry-delete', source: 'helm/kind-action .github/workflows/test.yaml (test-with-registry-delete-enabled)', with: { registry: 'true', registry_name: 'custom-registry', registry_port: '5001', registry_enable_delete: 'true' }, helm: { cluster: 'chart-testing', roles: CP, registry: { name: 'custom-registry', port: 5001, enableDelete: true } }, shares: 'helm-test-with-registry' },
   { id: 'helm-test-with-cloud-provider', source: 'helm/kind-action .github/workflows/test.yaml (test-with-cloud-provider)', with: { cloud_provider: 'true' }, helm: { cluster: 'chart-testing', roles: CP }, here: { fails: /cloud_provider: helm\/kind-action runs cloud-provider-kind on the runner .* this action does not/, reason: 'this action does not run cloud-provider-kind: the step fails before anything is created, saying what to do instead' } },
   // Other public workflows.
   { id: 'charts-repo-actions-demo', source: 'helm/charts-repo-actions-demo .github/workflows/lint-test.yaml', with: {}, helm: { cluster: 'chart-testing', roles: CP }, here: { cluster: 'kind', reason: HELM_DEFAULT_NAME_REASON + ' (ct install)' }, shares: 'helm-test-with-custom-kubectl-version' },
@@ -141,7 +148,9 @@ const BLOCKS: Block[] = [
   // node_image is the image the job built with `kind build node-image` in the step before: a local image, as here.
   { id: 'descheduler-create', source: 'kubernetes-sigs/descheduler .github/workflows/manifests.yaml (Create kind cluster)', with: { node_image: 'localhost/kindest/node:v1.36.1', kubectl_version: 'v1.36.1', config: 'test/kind-config.yaml', version: 'v0.31.0' }, files: { 'test/kind-config.yaml': WORKER_CONFIG_2 }, image: 'localhost/kindest/node:v1.36.1', helm: { cluster: 'chart-testing', roles: ['control-plane', 'worker', 'worker'] } },
   { id: 'argo-helm', source: 'argoproj/argo-helm .github/workflows/lint-and-test.yml', with: { config: '.github/configs/kind-config.yaml' }, files: { '.github/configs/kind-config.yaml': WORKER_CONFIG_3 }, helm: { cluster: 'chart-testing', roles: ['control-plane', 'worker', 'worker', 'worker'] }, here: { cluster: 'kind', reason: HELM_DEFAULT_NAME_REASON + ' (ct install)' } },
-  { id: 'prometheus-community', source: 'prometheus-community/helm-charts .github/workflows/ci.yaml', with: { config: '.github/linters/kind.yaml', ignore_failed_clean: 'true' }, files: { '.github/linters/kind.yaml': PROMETHEUS_CONFIG }, helm: { cluster: 'chart-testing', roles: ['control-plane', 'worker', 'worker'] } },
+  { id: 'prometheus-community', source: 'prometheus-community/helm-charts .github/workflows/ci.yaml', with: { config: '.github/linters/kind.yaml', ignore_failed_clean: 'true' }, files: { '.github/linters/kind.yaml': PROMETHEUS_CONFIG }, helm: { cluster: 'chart-testing', roles: ['control-plane', 'worker', 'worker'] },
+    // Measured here: the upstream kind CLI v0.33.0 fails the same way on this host, its kubelet exiting with the same words.
+    onCgroupV1: { fails: /::error::.*the kubelet on node chart-testing-control-plane does not start: failed to run Kubelet: swap feature is enabled and LimitedSwap but it is only supported with cgroupv2/, reason: 'its KubeletConfiguration asks for swapBehavior: LimitedSwap, which the kubelet runs on cgroup v2 only (as on GitHub\'s runners); on this cgroup v1 host the step fails, naming the kubelet\'s reason, and leaves nothing' } },
   { id: 'kyverno-install-only', source: 'kyverno/kyverno .github/actions/tools/kind/action.yaml', with: { install_only: 'true' }, helm: { installOnly: true } },
   { id: 'kyverno-conformance', source: 'kyverno/kyverno .github/workflows/tests-conformance.yaml (node_image kindest/node:v1.33.1 step)', with: { node_image: 'kindest/node:v1.33.1', cluster_name: 'kind', config: './scripts/config/kind/default.yaml' }, files: { 'scripts/config/kind/default.yaml': KYVERNO_CONFIG }, image: 'kindest/node:v1.33.1', helm: { cluster: 'kind', roles: ['control-plane', 'worker'] }, planOnly: 'its config binds host ports 80 and 443, which a shared test machine cannot promise to have free' }
 ]
@@ -169,11 +178,12 @@ function evaluated(block: Block, workspace: string): Record<string, string> {
   return Object.fromEntries(Object.entries(block.with).map(([k, v]) => [k, v === '${{ env.KUBECONFIG }}' ? kubeconfigIn(workspace) : v]))
 }
 
-/** The block's inputs as replayed: images substituted by the local one (see the top of the file). */
+/**
+ * The block's inputs as replayed: the image substituted by the local one (see the top of the file), also
+ * when the block names none, since the default image (kind v0.33.0's, digest-pinned) cannot be pulled here.
+ */
 function substituted(inputs: Record<string, string>): Record<string, string> {
-  const out = { ...inputs }
-  if (out.node_image || (out.version && !out.kubernetes_version)) out.node_image = NODE_IMAGE
-  return out
+  return { ...inputs, node_image: NODE_IMAGE }
 }
 
 /** What the action's own input rules make of the inputs: the cluster's name, image and shape, or the error. */
@@ -183,7 +193,7 @@ function plan(inputs: Record<string, string>, workspace: string) {
     if (parsed.installOnly) return { installOnly: true as const, warnings: parsed.warnings }
     const { cluster, nodeImage } = loadCluster(parsed, { GITHUB_WORKSPACE: workspace })
     const shape = JSON.stringify({ ...cluster, name: undefined, nodes: cluster.nodes.map(n => ({ ...n, image: undefined })) })
-    return { name: cluster.name, roles: cluster.nodes.map(n => n.role), image: nodeImage, shape, warnings: parsed.warnings }
+    return { name: cluster.name, roles: cluster.nodes.map(n => n.role), image: nodeImage, shape, registry: parsed.registry, warnings: parsed.warnings }
   } catch (error) {
     if (error instanceof InputError) return { error: error.message }
     throw error
@@ -218,6 +228,7 @@ async function serveKubectl(): Promise<void> {
 
 beforeAll(async () => {
   await docker(['image', 'inspect', NODE_IMAGE])
+  if (REAL_REPLAYS) ensureRegistryImage()
   await serveKubectl()
 })
 
@@ -263,6 +274,8 @@ describe('helm/kind-action with: blocks replayed against this action', () => {
       if ('installOnly' in block.helm) return expect(chosen).toMatchObject({ installOnly: true })
       expect(chosen).toMatchObject({ name: expectedName(block), roles: rolesOf(block) })
       if (block.image) expect('image' in chosen && chosen.image).toBe(block.image)
+      const registry = 'registry' in block.helm ? block.helm.registry : undefined
+      expect('registry' in chosen ? chosen.registry : undefined).toEqual(registry && { ...registry, image: 'registry:2' })
       expect(chosen.warnings ?? []).toHaveLength(block.warnings?.length ?? 0)
       for (const [i, warning] of (block.warnings ?? []).entries()) expect(chosen.warnings?.[i]).toMatch(warning)
     })
@@ -291,6 +304,12 @@ describe('helm/kind-action with: blocks replayed against this action', () => {
           expect(await containersOf(helmName(block))).toEqual([])
           return
         }
+        if (CGROUP_V1 && block.onCgroupV1) {
+          expect(main.exitCode).toBe(1)
+          expect(main.log.split('\n').filter(l => l.startsWith('::error::'))).toHaveLength(1)
+          expect(main.log).toMatch(block.onCgroupV1.fails)
+          return
+        }
         expect(main.exitCode, main.log.slice(-4000)).toBe(0)
         for (const warning of block.warnings ?? []) expect(main.log).toMatch(new RegExp(`::warning::${warning.source.replace(/^\^/, '')}`))
         if (block.with.version && findKindRelease(block.with.version)) expect(runner.env.KIND_ACTION_KIND_VERSION).toBe(findKindRelease(block.with.version)!.kind)
@@ -314,11 +333,19 @@ describe('helm/kind-action with: blocks replayed against this action', () => {
           return values
         })
         expect(ready).toHaveLength(rolesOf(block).length)
+        await laterStepKindCommands(runner, name!, rolesOf(block).length)
+        const registry = 'registry' in block.helm ? block.helm.registry : undefined
+        if (registry) {
+          expect(runner.env.LOCAL_REGISTRY).toBe(`localhost:${registry.port}`)
+          expect(await docker(['inspect', '-f', '{{.State.Running}} {{json .NetworkSettings.Networks}}', registry.name])).toMatch(/^true .*"kind"/)
+        }
         if (block.with.verbosity && Number(block.with.verbosity) > 0) expect(main.log).toMatch(/^docker exec \S+-control-plane .* → exit \d+, [\d.]+ s$/m)
       } finally {
         const post = await runPost(runner, main.step)
         expect(post.exitCode).toBe(0)
         if (name) expect(await containersOf(name)).toEqual([])
+        const registry = 'registry' in block.helm ? block.helm.registry : undefined
+        if (registry) expect(await docker(['ps', '-aq', '--filter', `name=^${registry.name}$`])).toBe('')
       }
     })
   }
@@ -327,11 +354,32 @@ describe('helm/kind-action with: blocks replayed against this action', () => {
     const replayed = BLOCKS.filter(b => !b.pending)
     const same = replayed.filter(sameAsHelm)
     const differences = replayed.filter(b => !sameAsHelm(b)).map(b => `${b.id}: ${b.here?.reason}`)
+    const hostOnly = replayed.filter(b => CGROUP_V1 && b.onCgroupV1).map(b => `${b.id}: ${b.onCgroupV1?.reason}`)
     console.info(`${same.length} of ${replayed.length} replayed blocks behave as with helm/kind-action; differences:\n${differences.join('\n')}`)
+    if (hostOnly.length) console.info(`on this cgroup v1 host only (GitHub's runners are cgroup v2):\n${hostOnly.join('\n')}`)
     expect(same.length + differences.length).toBe(replayed.length)
     for (const b of replayed.filter(b => !sameAsHelm(b))) expect(b.here?.reason).toBeTruthy()
   })
 })
+
+/**
+ * What later `run:` steps of these workflows call: `kind get clusters|nodes|kubeconfig`, once with the
+ * `kind` the job's PATH has after the step (the action's own unless a kind v0.32+ was there) and once with
+ * the upstream kind CLI v0.33.0; both must see the cluster the same way.
+ */
+async function laterStepKindCommands(runner: Runner, name: string, nodes: number): Promise<void> {
+  const env = jobEnv(runner)
+  const upstream = (args: string[]) => kind(args, env)
+  const onPath = (args: string[]) => sh('kind', args, env)
+  for (const run of [onPath, upstream]) {
+    expect((await run(['get', 'clusters'])).split('\n')).toContain(name)
+    const listed = (await run(['get', 'nodes', '--name', name])).trim().split('\n').sort()
+    expect(listed).toEqual((await containersOf(name)).sort())
+    expect(listed).toHaveLength(nodes)
+    expect(await run(['get', 'kubeconfig', '--name', name])).toContain(`current-context: kind-${name}`)
+  }
+  expect(await onPath(['get', 'kubeconfig', '--name', name])).toBe(await upstream(['get', 'kubeconfig', '--name', name]))
+}
 
 /** The name helm would have used: where a failing block would have left containers. */
 function helmName(block: Block): string {

@@ -73214,7 +73214,7 @@ function engineMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runtime_globals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3453);
 /* harmony import */ var _docker_dockerode_port_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5824);
-/* harmony import */ var _kind_cli_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5792);
+/* harmony import */ var _kind_cli_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
 
 
 
@@ -73239,7 +73239,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5792:
+/***/ 1455:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74798,10 +74798,131 @@ function semver(s) {
 
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/cluster/phases.ts
+const silentReporter = {
+    info: () => undefined,
+    warning: () => undefined,
+    group: (_title, fn) => fn()
+};
+class PhaseError extends Error {
+    phase;
+    cause;
+    constructor(phase, cause) {
+        super(`${phase}: ${cause instanceof Error ? cause.message : String(cause)}`);
+        this.phase = phase;
+        this.cause = cause;
+        this.name = 'PhaseError';
+    }
+}
+class Phases {
+    reporter;
+    timings = [];
+    /** Phases running now, in the order they started (a phase may run inside or beside another). */
+    #running = [];
+    constructor(reporter) {
+        this.reporter = reporter;
+    }
+    /**
+     * The phase the creation is in now: the innermost phase still running, with the others running
+     * beside it (a cancellation names them all). Undefined between phases.
+     */
+    current() {
+        if (this.#running.length === 0)
+            return undefined;
+        // The last started is the innermost; those started before it and still running are its parents
+        // (a group) or ran beside it. Parents are left out: they only say "somewhere in here".
+        const innermost = this.#running[this.#running.length - 1];
+        const beside = this.#running.slice(0, -1).filter(p => !this.#parents.has(p));
+        return [...beside, innermost].join(', ');
+    }
+    #parents = new Set();
+    /** Runs a phase in its own log group; concurrent phases should use `timed` to avoid interleaved groups. */
+    async group(phase, fn) {
+        this.#parents.add(phase);
+        try {
+            return await this.reporter.group(phase, () => this.timed(phase, fn));
+        }
+        finally {
+            this.#parents.delete(phase);
+        }
+    }
+    async timed(phase, fn) {
+        const start = performance.now();
+        this.#running.push(phase);
+        try {
+            return await fn();
+        }
+        catch (error) {
+            throw error instanceof PhaseError ? error : new PhaseError(phase, error);
+        }
+        finally {
+            this.#running.splice(this.#running.lastIndexOf(phase), 1);
+            const seconds = Math.round((performance.now() - start) / 10) / 100;
+            this.timings.push({ phase, seconds });
+            this.reporter.info(`${phase}: ${seconds.toFixed(2)} s`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cluster/kubelet-failure.ts
+
+
+// The kubelet's last words when it exits at start: run.go's `"command failed" err="..."`.
+const KUBELET_EXIT = /"command failed" err="((?:[^"\\]|\\.)*)"/;
+/** The reason of the kubelet's last failed start in a journal, unescaped; undefined when it never failed so. */
+function kubeletStartFailure(journal) {
+    let found;
+    for (const line of journal.split('\n')) {
+        const match = KUBELET_EXIT.exec(line);
+        if (match)
+            found = match[1].replace(/\\(.)/g, '$1');
+    }
+    return found;
+}
+/** A failed kubeadm command whose node's kubelet does not start: the kubelet's reason comes first. */
+class KubeletStartError extends NodeCommandError {
+    kubeletReason;
+    constructor(kubeletReason, failed) {
+        super(failed.node, failed.command, failed.result);
+        this.kubeletReason = kubeletReason;
+        this.message = `the kubelet on node ${failed.node} does not start: ${kubeletReason}\n${this.message}`;
+        this.name = 'KubeletStartError';
+    }
+}
+/**
+ * The error to report for a kubeadm command that failed on a node: the same one, or a KubeletStartError
+ * when the node's kubelet journal says it exits at start. Asking must not hide the first failure.
+ */
+async function withKubeletReason(docker, error) {
+    // A timed phase wraps what failed in it: the phase stays, its cause gains the reason.
+    if (error instanceof PhaseError) {
+        const cause = await withKubeletReason(docker, error.cause);
+        return cause === error.cause ? error : new PhaseError(error.phase, cause);
+    }
+    if (!(error instanceof NodeCommandError) || error instanceof KubeletStartError)
+        return error;
+    try {
+        const journal = await docker.exec(error.node, ['sh', '-c', CRASH_LOOP_JOURNAL], { privileged: true });
+        const reason = journal.exitCode === 0 ? kubeletStartFailure(journal.stdout) : undefined;
+        return reason ? new KubeletStartError(reason, error) : error;
+    }
+    catch {
+        return error;
+    }
+}
+// The journal only when the kubelet is not running now: the same main process 2 s apart is a kubelet that
+// started (its failures at boot, before kubeadm wrote its config, are old news); a crash loop (kind's unit
+// restarts it every second) shows another process or none.
+const CRASH_LOOP_JOURNAL = `pid() { systemctl show -p MainPID --value kubelet.service; }
+a=$(pid); sleep 2; b=$(pid)
+if [ "$a" = "$b" ] && [ "$b" != 0 ]; then exit 0; fi
+exec journalctl --no-pager -o cat -u kubelet.service -n 300`;
+
 ;// CONCATENATED MODULE: ./src/cluster/kubeadm-commands.ts
 // kubeadm in the nodes: init, join, and the phases of either run ahead of them. Every run keeps its whole
 // output in the node's /var/log/kind-action/, where the log export picks it up: kubeadm's own words are
 // what explains a failed init or join.
+
 
 
 
@@ -74917,7 +75038,12 @@ function kubeadmJoinArgs(kubeadmConf) {
     return carriesSkipPhases(kubeadmDocuments(kubeadmConf)) ? args : [...args, '--skip-phases=preflight'];
 }
 async function kubeadmJoin(docker, node, kubeadmConf, onLine) {
-    await kubeadm(docker, node, kubeadmJoinArgs(kubeadmConf), 'kubeadm-join', onLine);
+    try {
+        await kubeadm(docker, node, kubeadmJoinArgs(kubeadmConf), 'kubeadm-join', onLine);
+    }
+    catch (error) {
+        throw await withKubeletReason(docker, error);
+    }
 }
 /** Whether a kubeadm config skips a phase that writeConfigAndPrepareInit or prepareJoinPhases would run. */
 function skipsCertificatePhases(kubeadmConf) {
@@ -78798,6 +78924,7 @@ async function untaintSingleNode(docker, node, kubernetesVersion) {
 
 
 
+
 async function initControlPlane(c) {
     const { milestones: m, bootstrap } = c;
     const watchers = [
@@ -78824,8 +78951,9 @@ async function initControlPlane(c) {
         }));
     }
     catch (error) {
-        failInit(c, error);
-        throw error;
+        const reported = await withKubeletReason(c.docker, error);
+        failInit(c, reported);
+        throw reported;
     }
     // Lines that never came (another kubeadm's wording) count as passed once init is over, but for the
     // kubelet's start: what waits for it would come too late to help.
@@ -79534,72 +79662,6 @@ async function deleteCluster(docker, clusterName, options) {
         }
     }
     return { removedContainers: removedContainers.sort(), kubeconfigsChanged, errors };
-}
-
-;// CONCATENATED MODULE: ./src/cluster/phases.ts
-const silentReporter = {
-    info: () => undefined,
-    warning: () => undefined,
-    group: (_title, fn) => fn()
-};
-class PhaseError extends Error {
-    phase;
-    cause;
-    constructor(phase, cause) {
-        super(`${phase}: ${cause instanceof Error ? cause.message : String(cause)}`);
-        this.phase = phase;
-        this.cause = cause;
-        this.name = 'PhaseError';
-    }
-}
-class Phases {
-    reporter;
-    timings = [];
-    /** Phases running now, in the order they started (a phase may run inside or beside another). */
-    #running = [];
-    constructor(reporter) {
-        this.reporter = reporter;
-    }
-    /**
-     * The phase the creation is in now: the innermost phase still running, with the others running
-     * beside it (a cancellation names them all). Undefined between phases.
-     */
-    current() {
-        if (this.#running.length === 0)
-            return undefined;
-        // The last started is the innermost; those started before it and still running are its parents
-        // (a group) or ran beside it. Parents are left out: they only say "somewhere in here".
-        const innermost = this.#running[this.#running.length - 1];
-        const beside = this.#running.slice(0, -1).filter(p => !this.#parents.has(p));
-        return [...beside, innermost].join(', ');
-    }
-    #parents = new Set();
-    /** Runs a phase in its own log group; concurrent phases should use `timed` to avoid interleaved groups. */
-    async group(phase, fn) {
-        this.#parents.add(phase);
-        try {
-            return await this.reporter.group(phase, () => this.timed(phase, fn));
-        }
-        finally {
-            this.#parents.delete(phase);
-        }
-    }
-    async timed(phase, fn) {
-        const start = performance.now();
-        this.#running.push(phase);
-        try {
-            return await fn();
-        }
-        catch (error) {
-            throw error instanceof PhaseError ? error : new PhaseError(phase, error);
-        }
-        finally {
-            this.#running.splice(this.#running.lastIndexOf(phase), 1);
-            const seconds = Math.round((performance.now() - start) / 10) / 100;
-            this.timings.push({ phase, seconds });
-            this.reporter.info(`${phase}: ${seconds.toFixed(2)} s`);
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/config/defaults.ts

@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml'
 import type { DockerPort } from '../docker/port.js'
 import { NodeCommandError, explain, run, writeFile } from './node-exec.js'
 import type { Reporter } from './phases.js'
+import { withKubeletReason } from './kubelet-failure.js'
 
 export const KUBEADM_CONF = '/kind/kubeadm.conf'
 /** Where every kubeadm run leaves its transcript; the log export collects it. */
@@ -156,7 +157,11 @@ export function kubeadmJoinArgs(kubeadmConf: string): string[] {
 }
 
 export async function kubeadmJoin(docker: DockerPort, node: string, kubeadmConf: string, onLine?: (line: string) => void): Promise<void> {
-  await kubeadm(docker, node, kubeadmJoinArgs(kubeadmConf), 'kubeadm-join', onLine)
+  try {
+    await kubeadm(docker, node, kubeadmJoinArgs(kubeadmConf), 'kubeadm-join', onLine)
+  } catch (error) {
+    throw await withKubeletReason(docker, error)
+  }
 }
 
 /** Whether a kubeadm config skips a phase that writeConfigAndPrepareInit or prepareJoinPhases would run. */

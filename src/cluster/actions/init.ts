@@ -2,6 +2,7 @@
 // its output passes them; then, for a lone node, kind's taints off.
 import { adminConfUsableWatcher, apiServerHealthyWatcher, controlPlaneStartedWatcher } from '../kubeadm-commands.js'
 import { kubeletStartedWatcher } from '../kubelet-assist.js'
+import { withKubeletReason } from '../kubelet-failure.js'
 import { initWithKubeletFinalize } from '../kubelet-finalize.js'
 import { untaintSingleNode } from '../single-node.js'
 import type { Creation } from '../creation/context.js'
@@ -33,8 +34,9 @@ export async function initControlPlane(c: Creation): Promise<void> {
       })
     )
   } catch (error) {
-    failInit(c, error)
-    throw error
+    const reported = await withKubeletReason(c.docker, error)
+    failInit(c, reported)
+    throw reported
   }
   // Lines that never came (another kubeadm's wording) count as passed once init is over, but for the
   // kubelet's start: what waits for it would come too late to help.
