@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: Docker Engine, npm ci, type check, dist check, unit and
 # integration tests, the locally built node image (cached), then e2e on real Kubernetes.
-# Tiers can be chosen: hack/test.sh unit integration e2e e2e-strict faults helm-replay e2e-versions (default:
+# Tiers can be chosen: hack/test.sh unit integration e2e e2e-strict faults helm-replay node-image-source e2e-versions (default:
 # unit integration e2e e2e-strict, and e2e-versions too when every other Kubernetes line's binaries are
 # already cached, as on a warm CI machine).
 #   e2e           every e2e scenario on the default Kubernetes line (KUBE_VERSION of hack/images/versions.env)
@@ -10,6 +10,8 @@
 #                 its cases have not landed (issue 18)
 #   helm-replay   the e2e replays of helm/kind-action with: blocks, each through a real cluster (issue 17);
 #                 not in the defaults until it has passed in a landed build
+#   node-image-source  build-node-image from a kubernetes/kubernetes checkout (hack/fixtures/kubernetes-checkout.sh)
+#                 and a cluster from it: its compile is about 25 min on a busy 2-core machine, so not a default
 #   e2e-versions  a cheaper subset (E2E_VERSIONS_FILES) on each of KUBE_VERSIONS_OTHER, building each line
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +65,10 @@ for tier in "${tiers[@]}"; do
       step "node image $KUBE_VERSION and upstream kind CLI $KIND_CLI_VERSION (cached)"
       hack/images/build-all.sh
       KIND_ACTION_HELM_REPLAY=1 run_tier e2e helm-replay __tests__/e2e/helm-replay.test.ts || status=1 ;;
+    node-image-source)
+      step "node image $KUBE_VERSION and upstream kind CLI $KIND_CLI_VERSION (cached)"
+      hack/images/build-all.sh
+      KIND_ACTION_SOURCE_BUILD=1 run_tier e2e node-image-source __tests__/e2e/build-node-image.test.ts -t kubernetes_source || status=1 ;;
     e2e-versions)
       for v in $KUBE_VERSIONS_OTHER; do
         step "node image $v (cached)"

@@ -14,8 +14,8 @@ import { DockerodePort } from './docker/dockerode-port.js'
 import type { DockerPort } from './docker/port.js'
 import { runScript, scriptOutput, treeHash } from './build-node-image/builder.js'
 import { restoreImage, saveImage } from './build-node-image/image-store.js'
-import { BuildInputError, parseBuildInputs, type BuildRequest } from './build-node-image/inputs.js'
-import { cacheKey, planStages, stageEnv, type KeyFacts, type Stage } from './build-node-image/plan.js'
+import { BuildInputError, parseBuildInputs, parseSourceDescription, withSourceVersion, type BuildRequest, type SourceDescription } from './build-node-image/inputs.js'
+import { cacheKey, describeStage, planStages, stageEnv, type KeyFacts, type Stage } from './build-node-image/plan.js'
 import { formatBytes } from './logs/limits.js'
 
 export interface BuildDeps {
@@ -58,9 +58,9 @@ async function baseIdentity(docker: DockerPort, request: BuildRequest, images: s
   return info.id
 }
 
-async function keyFacts(deps: BuildDeps, request: BuildRequest, images: string): Promise<KeyFacts> {
+async function keyFacts(deps: BuildDeps, request: BuildRequest, images: string, described?: SourceDescription): Promise<KeyFacts> {
   const [go, base, info] = await Promise.all([goVersion(), baseIdentity(deps.docker, request, images), deps.docker.info()])
-  return { recipe: `${treeHash(images)}-${go}`, base, arch: platformOf(info.raw).arch }
+  return { recipe: `${treeHash(images)}-${go}`, base, arch: platformOf(info.raw).arch, commit: described?.commit }
 }
 
 interface StageTime {
@@ -68,26 +68,60 @@ interface StageTime {
   seconds: number
 }
 
+function stageFailure(request: BuildRequest, stage: Stage, result: { exitCode: number; tail: string[] }): string {
+  const values = { base_image: request.baseImage ?? 'the Debian base', kubernetes_source: request.source, kubernetes_version: request.kubernetesVersion }
+  const cause = result.tail.filter(line => line.trim()).slice(-3).join(' | ') || `exit code ${result.exitCode}`
+  return `build-node-image: stage ${stage.name} failed (${stage.input}: ${values[stage.input]}): ${cause}`
+}
+
+/** Runs one stage in its log group and records its time; the failure message when it fails. */
+async function runStage(request: BuildRequest, stage: Stage, images: string, times: StageTime[], onLine: (line: string) => void): Promise<string | undefined> {
+  const start = performance.now()
+  const result = await core.group(stage.title, () => runScript(join(images, stage.script), stage.args, stageEnv(request), onLine))
+  times.push({ stage, seconds: seconds(start) })
+  core.info(`${stage.name}: ${seconds(start)} s`)
+  return result.exitCode === 0 ? undefined : stageFailure(request, stage, result)
+}
+
 async function runStages(request: BuildRequest, images: string, times: StageTime[]): Promise<string | undefined> {
-  const env = stageEnv(request)
   for (const stage of planStages(request)) {
-    const start = performance.now()
-    const result = await core.group(stage.title, () => runScript(join(images, stage.script), stage.args, env, line => core.info(line)))
-    times.push({ stage, seconds: seconds(start) })
-    core.info(`${stage.name}: ${seconds(start)} s`)
-    if (result.exitCode !== 0) {
-      const value = stage.input === 'base_image' ? (request.baseImage ?? 'the Debian base') : request.kubernetesVersion
-      const cause = result.tail.filter(line => line.trim()).slice(-3).join(' | ') || `exit code ${result.exitCode}`
-      return `build-node-image: stage ${stage.name} failed (${stage.input}: ${value}): ${cause}`
-    }
+    const failure = await runStage(request, stage, images, times, line => core.info(line))
+    if (failure) return failure
   }
   return undefined
+}
+
+/** A source build's describe stage: the checkout's version, commit and tree state, or the failure. */
+async function describeSource(request: BuildRequest, images: string, times: StageTime[]): Promise<SourceDescription | string> {
+  const lines: string[] = []
+  const failure = await runStage(request, describeStage(request.source!), images, times, line => {
+    lines.push(line)
+    core.info(line)
+  })
+  if (failure) return failure
+  const described = parseSourceDescription(lines.join('\n'))
+  core.info(`kubernetes_source: ${request.source} is Kubernetes ${described.version} (commit ${described.commit}${described.dirty ? ', with uncommitted changes' : ''})`)
+  return described
+}
+
+/** The request with a source build's version, tag and cache decision filled in; a release's as it is. */
+async function withSource(request: BuildRequest, images: string, times: StageTime[]): Promise<{ request: BuildRequest; described?: SourceDescription } | { failure: string }> {
+  if (!request.source) return { request }
+  const described = await describeSource(request, images, times)
+  if (typeof described === 'string') return { failure: described }
+  const versioned = withSourceVersion(request, described)
+  // Uncommitted changes are in no commit a key could name: such a build is neither restored nor saved.
+  if (described.dirty && versioned.cache) {
+    core.notice(`build-node-image: ${request.source} has uncommitted changes; the image is built and not cached`)
+    return { request: { ...versioned, cache: false }, described }
+  }
+  return { request: versioned, described }
 }
 
 async function writeSummary(request: BuildRequest, times: StageTime[], outcome: string): Promise<void> {
   const rows = times.map(t => [t.stage.name, `${t.seconds} s`])
   await core.summary
-    .addHeading(`Node image ${request.image}`, 3)
+    .addHeading(`Node image ${request.image || `from ${request.source}`}`, 3)
     .addRaw(`${outcome}\n\n`)
     .addTable([[{ data: 'stage', header: true }, { data: 'time', header: true }], ...rows])
     .write()
@@ -114,7 +148,15 @@ export async function run(deps: Partial<BuildDeps> = {}): Promise<void> {
   const entryDir = join(d.env.RUNNER_TEMP || tmpdir(), 'kind-action-node-image-cache')
   const times: StageTime[] = []
   try {
-    const key = cacheKey(request, await keyFacts(d, request, images))
+    const prepared = await withSource(request, images, times)
+    if ('failure' in prepared) {
+      core.setFailed(prepared.failure)
+      await writeSummary(request, times, `Failed: ${prepared.failure}`)
+      return
+    }
+    const { described } = prepared
+    request = prepared.request
+    const key = cacheKey(request, await keyFacts(d, request, images, described))
     const unavailable = request.cache ? d.service.unavailable() : 'cache: false'
     if (request.cache && unavailable) core.warning(`build-node-image: ${unavailable}; building without the cache`)
     let hit = false

@@ -4,7 +4,8 @@
 // own; the main step and the upstream kind CLI each create 1 control plane + 1 worker from it; a second
 // run restores it from the cache service and builds nothing. The cache service is a stand-in (act's
 // cache server on loopback, helpers/github-services.ts): GitHub's cannot be reached from here.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,6 +17,21 @@ const BUILT = `kind-action.local/built-node:${VERSION}`
 const SCRIPT = 'dist/build-node-image/index.js'
 let server: CacheServer
 let cacheEnv: Record<string, string>
+
+/** What the input check sees of a Kubernetes checkout (go.mod of k8s.io/kubernetes, cmd/kubeadm), and nothing more. */
+function lookalikeCheckout(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bni-lookalike-'))
+  mkdirSync(join(dir, 'cmd', 'kubeadm'), { recursive: true })
+  writeFileSync(join(dir, 'go.mod'), 'module k8s.io/kubernetes\n\ngo 1.26.0\n')
+  return dir
+}
+
+function gitInit(dir: string): void {
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@localhost', ...args])
+  git('init', '-q')
+  git('add', '-A')
+  git('commit', '-q', '-m', 'no tag')
+}
 
 const leftovers = async (): Promise<string> => (await docker(['ps', '-a', '--filter', 'name=kind-action-node-build', '--format', '{{.Names}}'])).trim()
 const imageExists = (ref: string): Promise<boolean> => docker(['image', 'inspect', ref]).then(() => true, () => false)
@@ -113,12 +129,26 @@ describe.skipIf(strict)('build-node-image: bad input and a failing build', () =>
     expect(await imageExists('kind-action.local/bni-missing:v1')).toBe(false)
   })
 
-  it('an unsupported or malformed input fails before anything runs', async () => {
+  it('a malformed input fails before anything runs', async () => {
     const result = await runStep(newRunner(), SCRIPT, { kubernetes_source: '/nonexistent/kubernetes', image: 'Bad Ref' })
     expect(result.exitCode).toBe(1)
-    expect(result.log).toMatch(/::error::kubernetes_source: building from a Kubernetes checkout is not supported yet/)
+    expect(result.log).toMatch(/::error::kubernetes_source: \/nonexistent\/kubernetes is not a directory/)
     expect(result.log).toMatch(/image: "Bad Ref" is not an image reference/)
     expect(result.log).not.toMatch(/::group::/)
+  })
+
+  it.each([
+    ['is no git checkout', (dir: string) => dir, /not a git checkout: its version comes from its tags/],
+    ['has no release tag', (dir: string) => (gitInit(dir), dir), /has no v\* tag behind HEAD .*fetch-depth: 0/]
+  ])('a checkout that %s fails in the describe stage, naming kubernetes_source, and builds nothing', async (_what, prepare, cause) => {
+    const dir = prepare(lookalikeCheckout())
+    const result = await runStep(newRunner(), SCRIPT, { kubernetes_source: dir, cache: 'false' })
+    expect(result.exitCode).toBe(1)
+    const errors = result.log.split('\n').filter(l => l.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain(`stage describe failed (kubernetes_source: ${dir})`)
+    expect(errors[0]).toMatch(cause)
+    expect(result.log).not.toMatch(/::group::compile/)
   })
 
   it('a base image without kind\'s layout fails in the node stage, naming base_image, and leaves no container or tag', async () => {
@@ -131,5 +161,71 @@ describe.skipIf(strict)('build-node-image: bad input and a failing build', () =>
     expect(result.log).toMatch(new RegExp(`::error::build-node-image: stage node failed \\(base_image: ${base.replace(/[.]/g, '\\.')}\\)`))
     expect(await leftovers()).toBe('')
     expect(await imageExists(target)).toBe(false)
+  })
+})
+
+// A build from a kubernetes/kubernetes checkout (hack/fixtures/kubernetes-checkout.sh: the release's
+// modules as a git checkout, one commit past its tag). Its compile is Kubernetes' own code compiled
+// again (a main module's packages share no build cache with the release's), about 25 min on a busy 2-core
+// machine: it runs in its own tier (hack/test.sh node-image-source, KIND_ACTION_SOURCE_BUILD=1), not npm test's.
+const SOURCE_BUILD = process.env.KIND_ACTION_SOURCE_BUILD === '1' && !strict
+
+describe.skipIf(!SOURCE_BUILD)('build-node-image: kubernetes_source, a checkout one commit past a release', () => {
+  let checkout: string
+  let runner: Runner
+  let first: Awaited<ReturnType<typeof runStep>>
+  let version: string
+  let image: string
+
+  beforeAll(async () => {
+    checkout = execFileSync('hack/fixtures/kubernetes-checkout.sh', [VERSION], { encoding: 'utf8' }).trim()
+    const commit = execFileSync('git', ['-C', checkout, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()
+    version = `${VERSION}-1+${commit.slice(0, 14)}`
+    image = `kindest/node:${version.replace('+', '_')}`
+    await docker(['rmi', image]).catch(() => undefined)
+    runner = newRunner()
+    first = await runStep(runner, SCRIPT, { kubernetes_source: checkout, cache: 'true' }, { env: cacheEnv })
+  }, 3_600_000)
+  afterAll(async () => {
+    await docker(['rmi', image]).catch(() => undefined)
+  })
+
+  it('takes its version from git describe, as Kubernetes\' build does, and tags the image as kubeadm tags', () => {
+    expect(first.exitCode, first.log.slice(-4000)).toBe(0)
+    for (const stage of ['describe', 'compile', 'components', 'base', 'node']) expect(first.log).toMatch(new RegExp(`^${stage}: [\\d.]+ s$`, 'm'))
+    expect(first.log).not.toMatch(/::group::fetch: /)
+    expect(first.outputs).toMatchObject({ image, kubernetes_version: version, cache_hit: 'false' })
+    expect(existsSync(join(process.env.KIND_ACTION_CACHE ?? '/var/cache/kind-action', 'kubernetes', version, '.source'))).toBe(true)
+  })
+
+  it('puts the checkout\'s build in the image: /kind/version and the binaries report it', async () => {
+    expect(await docker(['run', '--rm', '--entrypoint', 'cat', image, '/kind/version'])).toBe(version)
+    expect((await docker(['run', '--rm', '--entrypoint', 'kubeadm', image, 'version', '-o', 'short'])).trim()).toBe(version)
+  })
+
+  it('the main step creates 1 control plane + 1 worker from it, running that version', async () => {
+    const main = await runMain(runner, { cluster_name: 'bni-source', node_image: image, workers: '1', wait: '5m' })
+    try {
+      expect(main.exitCode, main.log.slice(-4000)).toBe(0)
+      const nodes = await kubectl(runner, ['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.status.nodeInfo.kubeletVersion}={.status.conditions[?(@.type=="Ready")].status} {end}'])
+      expect(nodes.trim().split(' ')).toEqual([`${version}=True`, `${version}=True`])
+      expect(await kubectl(runner, ['version', '-o', 'json'])).toContain(`"gitVersion": "${version}"`)
+      // The control plane runs from the images the components stage tagged as kubeadm names them.
+      const preloaded = await docker(['exec', 'bni-source-control-plane', 'crictl', 'images', '-o', 'json'])
+      expect(preloaded).toContain(`registry.k8s.io/kube-apiserver:${version.replace('+', '_')}`)
+    } finally {
+      const post = await runPost(runner, main.step)
+      expect(post.exitCode).toBe(0)
+    }
+  })
+
+  it('a second run of the same commit restores it from the cache and compiles nothing', async () => {
+    await docker(['rmi', image])
+    const second = await runStep(newRunner(), SCRIPT, { kubernetes_source: checkout, cache: 'true' }, { env: cacheEnv })
+    expect(second.exitCode, second.log.slice(-4000)).toBe(0)
+    expect(second.outputs).toMatchObject({ image, kubernetes_version: version, cache_hit: 'true' })
+    expect(second.log).toMatch(/^describe: [\d.]+ s$/m)
+    expect(second.log).not.toMatch(/::group::(compile|components|base|node): /)
+    expect(readFileSync(join(process.env.KIND_ACTION_CACHE ?? '/var/cache/kind-action', 'kubernetes', version, '.source'), 'utf8')).toContain('clean')
   })
 })

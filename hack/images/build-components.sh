@@ -40,6 +40,8 @@ timed() { # timed <what> <command...>: run, and log how long it took
 }
 
 line_dir="$comp/$KUBE_VERSION"
+# Image tags cannot hold "+": kubeadm tags a source build's v1.38.0-alpha.0.12+abc images v1.38.0-alpha.0.12_abc.
+kube_tag=${KUBE_VERSION//+/_}
 if [[ ${1:-} == --print-archive ]]; then
   [[ -f $line_dir/current.env ]] || die "nothing built yet for $KUBE_VERSION: run $0"
   # shellcheck source=/dev/null
@@ -261,12 +263,12 @@ kube_images() {
     # Static pods run the bare command name, resolved through PATH (upstream: distroless go-runner).
     stage "$c"
     install -D -m 0755 "$kbin/$c" "$stage_dir/usr/local/bin/$c"
-    import_image "$(key_of "$(file_sha "$kbin/$c")")" "registry.k8s.io/$c:$KUBE_VERSION" \
+    import_image "$(key_of "$(file_sha "$kbin/$c")")" "registry.k8s.io/$c:$kube_tag" \
       "ENV $PATH_ENV" "ENTRYPOINT [\"/usr/local/bin/$c\"]"
   done
   stage kube-proxy
   install -D -m 0755 "$kbin/kube-proxy" "$stage_dir/kube-proxy"
-  build_image "$(key_of "$base_ref" "$(file_sha "$kbin/kube-proxy")")" "registry.k8s.io/kube-proxy:$KUBE_VERSION" \
+  build_image "$(key_of "$base_ref" "$(file_sha "$kbin/kube-proxy")")" "registry.k8s.io/kube-proxy:$kube_tag" \
     "FROM $base_ref
 COPY kube-proxy /usr/local/bin/kube-proxy
 ENTRYPOINT [\"/usr/local/bin/kube-proxy\"]"
@@ -346,8 +348,8 @@ CMD [\"envoy\", \"-c\", \"/etc/envoy/envoy.yaml\"]"
 save_archive() {
   local tags refs ids akey
   read -ra tags <<< "$PAUSE_TAGS"
-  refs=("registry.k8s.io/kube-apiserver:$KUBE_VERSION" "registry.k8s.io/kube-controller-manager:$KUBE_VERSION"
-    "registry.k8s.io/kube-scheduler:$KUBE_VERSION" "registry.k8s.io/kube-proxy:$KUBE_VERSION"
+  refs=("registry.k8s.io/kube-apiserver:$kube_tag" "registry.k8s.io/kube-controller-manager:$kube_tag"
+    "registry.k8s.io/kube-scheduler:$kube_tag" "registry.k8s.io/kube-proxy:$kube_tag"
     "registry.k8s.io/etcd:$ETCD_TAG" "registry.k8s.io/coredns/coredns:$COREDNS_VERSION"
     "${tags[@]/#/registry.k8s.io/pause:}"
     "$KINDNETD_IMAGE" "$LOCAL_PATH_PROVISIONER_IMAGE" "$LOCAL_PATH_HELPER_IMAGE")

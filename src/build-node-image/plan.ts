@@ -3,7 +3,7 @@
 // started here.
 import type { BuildRequest } from './inputs.js'
 
-export type StageName = 'fetch' | 'compile' | 'components' | 'base' | 'node'
+export type StageName = 'describe' | 'fetch' | 'compile' | 'components' | 'base' | 'node'
 
 export interface Stage {
   name: StageName
@@ -13,16 +13,25 @@ export interface Stage {
   script: string
   args: string[]
   /** The input whose value the stage depends on, named when it fails. */
-  input: 'kubernetes_version' | 'base_image'
+  input: 'kubernetes_version' | 'kubernetes_source' | 'base_image'
 }
 
+/** The source build's first stage: the checkout's version, commit and tree state (it builds nothing). */
+export function describeStage(source: string): Stage {
+  return { name: 'describe', title: `describe: the version of the checkout ${source} (git describe)`, script: 'build-kubernetes.sh', args: ['--source', source, '--describe'], input: 'kubernetes_source' }
+}
+
+/** The stages after the version is known (for a source build, after describeStage). */
 export function planStages(request: BuildRequest): Stage[] {
   const version = request.kubernetesVersion
-  const stages: Stage[] = [
-    { name: 'fetch', title: `fetch: the Go modules of Kubernetes ${version}`, script: 'build-kubernetes.sh', args: ['--fetch', version], input: 'kubernetes_version' },
-    { name: 'compile', title: `compile: kubeadm, kubelet, kubectl and the control plane of ${version}`, script: 'build-kubernetes.sh', args: [version], input: 'kubernetes_version' },
-    { name: 'components', title: `components: the images a ${version} node preloads (etcd, CoreDNS, pause, kube-*, kindnetd, local-path)`, script: 'build-components.sh', args: [], input: 'kubernetes_version' }
-  ]
+  const kube = request.source ? 'kubernetes_source' : 'kubernetes_version'
+  const stages: Stage[] = request.source
+    ? [{ name: 'compile', title: `compile: kubeadm, kubelet, kubectl and the control plane of ${version} in ${request.source}`, script: 'build-kubernetes.sh', args: ['--source', request.source], input: kube }]
+    : [
+        { name: 'fetch', title: `fetch: the Go modules of Kubernetes ${version}`, script: 'build-kubernetes.sh', args: ['--fetch', version], input: kube },
+        { name: 'compile', title: `compile: kubeadm, kubelet, kubectl and the control plane of ${version}`, script: 'build-kubernetes.sh', args: [version], input: kube }
+      ]
+  stages.push({ name: 'components', title: `components: the images a ${version} node preloads (etcd, CoreDNS, pause, kube-*, kindnetd, local-path)`, script: 'build-components.sh', args: [], input: kube })
   if (!request.baseImage) {
     stages.push({ name: 'base', title: 'base: the node base from Debian bookworm packages (containerd, runc, systemd)', script: 'build-node.sh', args: ['--stage', 'base'], input: 'base_image' })
   }
@@ -31,7 +40,7 @@ export function planStages(request: BuildRequest): Stage[] {
     title: `node: ${request.image} (Kubernetes, /kind files, preloaded images; import and commit)`,
     script: 'build-node.sh',
     args: ['--stage', 'node'],
-    input: request.baseImage ? 'base_image' : 'kubernetes_version'
+    input: request.baseImage ? 'base_image' : kube
   })
   return stages
 }
@@ -50,6 +59,8 @@ export interface KeyFacts {
   base: string
   /** amd64, arm64 */
   arch: string
+  /** A source build's commit: its version names the commit only when it is not exactly at a tag. */
+  commit?: string
 }
 
 /**
@@ -58,5 +69,6 @@ export interface KeyFacts {
  */
 export function cacheKey(request: BuildRequest, facts: KeyFacts): string {
   const base = facts.base.replace(/^sha256:/, '').slice(0, 16)
-  return `kind-action-node-image-v1-${request.kubernetesVersion}-${facts.arch}-base-${base}-recipe-${facts.recipe.slice(0, 16)}`
+  const what = facts.commit ? `source-${facts.commit.slice(0, 14)}-${request.kubernetesVersion}` : request.kubernetesVersion
+  return `kind-action-node-image-v1-${what}-${facts.arch}-base-${base}-recipe-${facts.recipe.slice(0, 16)}`
 }

@@ -1,6 +1,17 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BuildInputError, parseBuildInputs } from '../../../src/build-node-image/inputs.js'
-import { cacheKey, planStages, stageEnv } from '../../../src/build-node-image/plan.js'
+import { BuildInputError, defaultNodeImage, parseBuildInputs, parseSourceDescription, withSourceVersion } from '../../../src/build-node-image/inputs.js'
+import { cacheKey, describeStage, planStages, stageEnv } from '../../../src/build-node-image/plan.js'
+
+/** A directory with the two things the input check looks for in a Kubernetes checkout. */
+function fakeCheckout(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bni-src-'))
+  mkdirSync(join(dir, 'cmd', 'kubeadm'), { recursive: true })
+  writeFileSync(join(dir, 'go.mod'), 'module k8s.io/kubernetes\n')
+  return dir
+}
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? ''
 
@@ -41,11 +52,36 @@ describe('parseBuildInputs', () => {
     [{ kubernetes_version: 'v1.37.2', image: 'Kindest/Node:x' }, 'image: "Kindest/Node:x" is not an image reference'],
     [{ kubernetes_version: 'v1.37.2', base_image: 'a b' }, 'base_image: "a b" is not an image reference'],
     [{ kubernetes_version: 'v1.37.2', cache: 'maybe' }, 'cache: "maybe" is not a boolean'],
-    [{ kubernetes_source: '/src/kubernetes' }, 'kubernetes_source: building from a Kubernetes checkout is not supported yet']
+    [{ kubernetes_source: '/nonexistent/kubernetes' }, 'kubernetes_source: /nonexistent/kubernetes is not a directory'],
+    [{ kubernetes_source: tmpdir() }, `kubernetes_source: ${tmpdir()} is not a Kubernetes checkout (no go.mod with cmd/kubeadm)`],
+    [{ kubernetes_source: tmpdir(), kubernetes_version: 'v1.37.2' }, 'kubernetes_version and kubernetes_source: give one']
   ])('%j fails naming the input', (values, message) => {
     const found = problems(values as Record<string, string>)
     expect(found).toHaveLength(1)
     expect(found[0]).toContain(message)
+  })
+
+  it('takes a checkout, relative to the workspace, and leaves the version and default tag to its describe stage', () => {
+    const dir = fakeCheckout()
+    const request = parseBuildInputs(reader({ kubernetes_source: basename(dir) }), dirname(dir))
+    expect(request).toMatchObject({ kubernetesVersion: '', source: dir, image: '' })
+    expect(parseBuildInputs(reader({ kubernetes_source: dir }))).toEqual({ kubernetesVersion: '', source: dir, baseImage: undefined, image: '', cache: true })
+    const described = parseSourceDescription('version=v1.38.0-alpha.0.12+0123456789abcd\ncommit=0123456789abcdef0123\ntree=clean\n')
+    expect(described).toEqual({ version: 'v1.38.0-alpha.0.12+0123456789abcd', commit: '0123456789abcdef0123', dirty: false })
+    expect(withSourceVersion(parseBuildInputs(reader({ kubernetes_source: dir })), described)).toMatchObject({
+      kubernetesVersion: 'v1.38.0-alpha.0.12+0123456789abcd',
+      image: 'kindest/node:v1.38.0-alpha.0.12_0123456789abcd'
+    })
+    expect(withSourceVersion(parseBuildInputs(reader({ kubernetes_source: dir, image: 'me/node:dev' })), described).image).toBe('me/node:dev')
+  })
+
+  it('tags as kubeadm does: a "+" of the version becomes "_"', () => {
+    expect(defaultNodeImage('v1.37.2')).toBe('kindest/node:v1.37.2')
+    expect(defaultNodeImage('v1.37.2-3+abc-dirty')).toBe('kindest/node:v1.37.2-3_abc-dirty')
+  })
+
+  it('rejects a describe output it does not understand', () => {
+    expect(() => parseSourceDescription('fatal: not a git repository')).toThrow(/unexpected description of the checkout/)
   })
 
   it('reports every problem at once', () => {
@@ -72,6 +108,19 @@ describe('planStages', () => {
   })
 })
 
+describe('planStages for kubernetes_source', () => {
+  it('describes the checkout first, then compiles it in place; every Kubernetes stage blames kubernetes_source', () => {
+    const dir = fakeCheckout()
+    expect(describeStage(dir)).toMatchObject({ name: 'describe', script: 'build-kubernetes.sh', args: ['--source', dir, '--describe'], input: 'kubernetes_source' })
+    const request = withSourceVersion(parseBuildInputs(reader({ kubernetes_source: dir })), { version: 'v1.37.2-1+abc', commit: 'f'.repeat(40), dirty: false })
+    const stages = planStages(request)
+    expect(stages.map(s => s.name)).toEqual(['compile', 'components', 'base', 'node'])
+    expect(stages[0]).toMatchObject({ args: ['--source', dir], input: 'kubernetes_source' })
+    expect(stages.filter(s => s.name !== 'base').every(s => s.input === 'kubernetes_source')).toBe(true)
+    expect(stageEnv(request)).toEqual({ KUBE_VERSION: 'v1.37.2-1+abc', NODE_IMAGE: 'kindest/node:v1.37.2-1_abc' })
+  })
+})
+
 describe('cacheKey', () => {
   const facts = { recipe: 'a'.repeat(64), base: `sha256:${'b'.repeat(64)}`, arch: 'amd64' }
   const request = parseBuildInputs(reader({ kubernetes_version: 'v1.37.2' }))
@@ -88,5 +137,12 @@ describe('cacheKey', () => {
     expect(cacheKey(request, { ...facts, arch: 'arm64' })).not.toBe(key)
     expect(cacheKey(request, { ...facts, base: 'c'.repeat(16) })).not.toBe(key)
     expect(cacheKey(request, { ...facts, recipe: 'd'.repeat(64) })).not.toBe(key)
+  })
+
+  it('names a source build\'s commit, so a checkout at a release tag is not taken for the release', () => {
+    const key = cacheKey(request, facts)
+    const fromSource = cacheKey(request, { ...facts, commit: 'e'.repeat(40) })
+    expect(fromSource).toContain(`source-${'e'.repeat(14)}-v1.37.2`)
+    expect(fromSource).not.toBe(key)
   })
 })
