@@ -116,6 +116,8 @@ export function filesBelow(dir: string): string[] {
 /** The node image and kind CLI under test (hack/images/versions.env, or the environment's choice). */
 export const { nodeImage: NODE_IMAGE, kindCli: KIND_CLI } = runner.fixtures()
 export const ECHO = process.env.KIND_ACTION_E2E_ECHO === '1'
+/** The action's wait input for the e2e clusters: longer under software emulation (hack/vm/run.sh sets it). */
+export const E2E_WAIT = process.env.KIND_ACTION_E2E_WAIT || '5m'
 
 export async function sh(file: string, args: string[], env?: Record<string, string>, input?: string): Promise<string> {
   const child = execFileAsync(file, args, { env: env ?? process.env, maxBuffer: 64 * 1024 * 1024 })

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../helpers/docker.js'
 import { speedUpOn } from '../helpers/speed-ups.js'
 import {
+  E2E_WAIT,
   ECHO,
   NODE_IMAGE,
   clusterThroughAction,
@@ -72,7 +73,7 @@ spec:
 `
 
 describe('single-node cluster through the built action', () => {
-  const inputs = { cluster_name: CLUSTER, node_image: NODE_IMAGE, load_images: BUSYBOX_IMAGE, wait: '5m' }
+  const inputs = { cluster_name: CLUSTER, node_image: NODE_IMAGE, load_images: BUSYBOX_IMAGE, wait: E2E_WAIT }
   const { runner, main } = clusterThroughAction(inputs, { before: ensureBusyboxImage })
   let volumes: string[] = []
 
