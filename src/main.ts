@@ -7,7 +7,7 @@ import { chosenNodeImage, loadCluster } from './cluster-config.js'
 import { createCluster, assertClusterAbsent } from './cluster/create.js'
 import type { CreatedCluster } from './cluster/types.js'
 import { DEFAULT_NETWORK, kubeconfigContext } from './cluster/identity.js'
-import { exportKubeconfig, resolveKubeconfigPath } from './cluster/kubeconfig.js'
+import { exportKubeconfig, kubeconfigPathProblem, resolveKubeconfigPath } from './cluster/kubeconfig.js'
 import { NodeCommandError } from './cluster/node-exec.js'
 import { PhaseError, Phases } from './cluster/phases.js'
 import { DockerodePort } from './docker/dockerode-port.js'
@@ -23,6 +23,7 @@ import { onCancellation } from './cancel.js'
 import { installKubectlFromNode, installKubectlRelease } from './tools/kubectl.js'
 import { loadImagesIntoNodes } from './cluster/load-images.js'
 import { writeFailureSummary } from './logs/diagnose.js'
+import { logsDirPathProblem } from './logs/logs-dir.js'
 import { describeFailure } from './logs/summary.js'
 import { ImageCache } from './cache/image-cache.js'
 import { ActionsCacheService } from './cache/service.js'
@@ -95,6 +96,16 @@ async function startLocalRegistry(docker: DockerPort, plan: RegistryPlan, create
   core.info(`Local registry "${name}" (${image}): docker push ${plan.host}/<image>, then use ${plan.host}/<image> in pods`)
 }
 
+/** The files the step writes (the kubeconfig; the log bundle in the post step), checked before Docker is touched. */
+function assertWritablePaths(inputs: Inputs, kubeconfigPath: string, env: NodeJS.ProcessEnv): void {
+  const problems: string[] = []
+  const kubeconfigProblem = kubeconfigPathProblem(kubeconfigPath)
+  if (kubeconfigProblem) problems.push(`${inputs.kubeconfig ? 'kubeconfig' : 'KUBECONFIG'}: ${kubeconfigProblem}`)
+  const logsDirProblem = inputs.logsDir ? logsDirPathProblem(inputs.logsDir, env.GITHUB_WORKSPACE || process.cwd()) : undefined
+  if (logsDirProblem) problems.push(`logs_dir: ${logsDirProblem}`)
+  if (problems.length) throw new InputError(problems)
+}
+
 export async function run(docker: DockerPort = new DockerodePort(), env = process.env): Promise<void> {
   let inputs: Inputs
   let recorder: StateRecorder | undefined
@@ -129,6 +140,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     const speedUpsLine = describeSpeedUps(speedUps)
     if (speedUpsLine) core.info(speedUpsLine)
     const kubeconfigPath = resolveKubeconfigPath(inputs.kubeconfig, env.KUBECONFIG, homedir())
+    assertWritablePaths(inputs, kubeconfigPath, env)
     await provideKindCli(inputs, env)
     recorder = new StateRecorder({
       version: 1,

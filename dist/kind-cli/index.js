@@ -73499,6 +73499,35 @@ function removeFromKubeconfig(existing, clusterName) {
     return changed ? result : undefined;
 }
 /** The file kind writes to: explicit path, else the KUBECONFIG list rule, else ~/.kube/config. */
+/**
+ * Why the kubeconfig could not be written at `path`, if that can be told before any container exists:
+ * a directory there, or no writable directory to hold it (its nearest existing ancestor is a file or
+ * read-only). Found late, it would fail the creation after the control plane is up.
+ */
+function kubeconfigPathProblem(path) {
+    const act = 'name a file the step can write (or leave kubeconfig empty for ~/.kube/config)';
+    try {
+        if (statSync(path).isDirectory())
+            return `${path} is a directory; ${act}`;
+    }
+    catch {
+        // Absent: it will be created, so its directory is what matters.
+    }
+    let dir = dirname(resolve(path));
+    while (!existsSync(dir) && dirname(dir) !== dir)
+        dir = dirname(dir);
+    try {
+        if (!statSync(dir).isDirectory())
+            return `${path} cannot be created: ${dir} is not a directory; ${act}`;
+        accessSync(dir, constants.W_OK);
+        if (existsSync(path))
+            accessSync(path, constants.W_OK);
+    }
+    catch (error) {
+        return `${path} is not writable (${error.code ?? error.message}); ${act}`;
+    }
+    return undefined;
+}
 function resolveKubeconfigPath(explicit, kubeconfigEnv, home) {
     if (explicit)
         return explicit;
@@ -79841,6 +79870,10 @@ const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
 const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
+/** A long string (a whole file read as YAML, say) is quoted by its start and its length only. */
+function shortQuote(text) {
+    return text.length <= 80 ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, 60))}… (${text.length} characters)`;
+}
 function yaml_reader_describe(value) {
     if (value === null)
         return 'null';
@@ -79850,7 +79883,7 @@ function yaml_reader_describe(value) {
         return 'a list';
     const scalar = value.value;
     if (typeof scalar === 'string')
-        return `string ${JSON.stringify(scalar)}`;
+        return `string ${shortQuote(scalar)}`;
     if (typeof scalar === 'number' || typeof scalar === 'bigint')
         return `number ${scalarText(value)}`;
     if (typeof scalar === 'boolean')
@@ -80055,11 +80088,23 @@ function syntaxProblem(error, lines) {
     const { line, col } = lines.linePos(error.pos[0]);
     return `line ${line}, column ${col}: ${error.message}`;
 }
+const TOO_DEEP = 'nested too deeply to read (thousands of levels of lists or mappings); a kind config is a few levels deep';
 /**
  * Parses a kind Cluster config. `source` names the config in error messages.
  * Throws a ConfigError listing every problem found.
  */
 function parse_parseClusterConfig(text, source) {
+    try {
+        return parseChecked(text, source);
+    }
+    catch (error) {
+        // Reading a hostile nesting recursively can exhaust the stack: that is the config's fault, so say so.
+        if (error instanceof RangeError)
+            throw new ConfigError(source, [TOO_DEEP]);
+        throw error;
+    }
+}
+function parseChecked(text, source) {
     const lines = new dist.LineCounter();
     const documents = (0,dist.parseAllDocuments)(text, {
         version: '1.2',
@@ -80069,7 +80114,11 @@ function parse_parseClusterConfig(text, source) {
         prettyErrors: false,
         lineCounter: lines
     });
-    const syntax = documents.flatMap((doc) => doc.errors.map((error) => syntaxProblem(error, lines)));
+    const errors = documents.flatMap((doc) => doc.errors);
+    // The parser reports running out of stack once per open collection: one line says it better.
+    if (errors.some((error) => /call stack/i.test(error.message)))
+        throw new ConfigError(source, [TOO_DEEP]);
+    const syntax = errors.map((error) => syntaxProblem(error, lines));
     if (syntax.length > 0)
         throw new ConfigError(source, syntax);
     // A stray `---` or a comment-only document carries no config; only real content counts.
@@ -80084,7 +80133,9 @@ function parse_parseClusterConfig(text, source) {
     const reader = new YamlReader(doc);
     const root = reader.resolve(doc.contents);
     if (root === null || !(0,dist.isMap)(root)) {
-        throw new ConfigError(source, [`expected a mapping (a kind ${KIND}), got ${yaml_reader_describe(root)}`]);
+        // Not the text itself: a file named by mistake (a secrets file, /proc/self/environ) must not reach the log.
+        const got = root !== null && (0,dist.isScalar)(root) && typeof root.value === 'string' ? `plain text (${root.value.length} characters)` : yaml_reader_describe(root);
+        throw new ConfigError(source, [`expected a mapping (a kind ${KIND}), got ${got}`]);
     }
     const apiVersion = reader.lookup(root, 'apiVersion');
     if (apiVersion === undefined || apiVersion === null) {
@@ -80290,14 +80341,20 @@ const PORT_CHOICES = 'use 0 (a free port is chosen), -1 (Docker chooses) or 1-65
 function quote(value) {
     return JSON.stringify(value);
 }
-function validateName(name, problems) {
+/** What is wrong with a cluster name (the config's `name` or the cluster_name input), if anything. */
+function clusterNameProblem(name) {
     if (!NAME_PATTERN.test(name)) {
-        problems.push(`name: ${quote(name)} is not a valid cluster name; use lower-case letters, digits, "." and "-" (${NAME_PATTERN.source})`);
+        return `${quote(name)} is not a valid cluster name; use lower-case letters, digits, "." and "-" (${NAME_PATTERN.source})`;
     }
-    else if (!/^[a-z0-9]/.test(name)) {
-        // Ours: Docker container names must start with a letter or digit, and node names start with this.
-        problems.push(`name: ${quote(name)} must start with a lower-case letter or digit, as node container names begin with it`);
-    }
+    // Ours: Docker container names must start with a letter or digit, and node names start with this.
+    if (!/^[a-z0-9]/.test(name))
+        return `${quote(name)} must start with a lower-case letter or digit, as node container names begin with it`;
+    return undefined;
+}
+function validateName(name, problems) {
+    const problem = clusterNameProblem(name);
+    if (problem)
+        problems.push(`name: ${problem}`);
 }
 function validatePort(port, path, problems) {
     if (!Number.isInteger(port) || port < -1 || port > 65535)
@@ -80470,14 +80527,40 @@ function classifyConfigInput(input) {
     }
     return { type: 'file', path: trimmed };
 }
+/** Far above any real cluster config; a bound keeps /dev/zero or a huge file from eating the runner's memory. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+function tooLarge(what) {
+    return `${what} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; a kind Cluster config is a few KiB`;
+}
+/** At most MAX_CONFIG_BYTES + 1 bytes: enough to tell a file is too large without reading it all. */
+function readBounded(path) {
+    const fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
+    try {
+        const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+        let length = 0;
+        for (let n = 1; n > 0 && length < buffer.length; length += n)
+            n = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, length, buffer.length - length, null);
+        return buffer.subarray(0, length);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** The inline config, unless it is too large to be one. */
+function inlineText(text) {
+    if (Buffer.byteLength(text) > MAX_CONFIG_BYTES)
+        throw new ConfigError(INLINE_SOURCE, [tooLarge('the config')]);
+    return text;
+}
 function readConfigFile(path, cwd) {
     const absolute = (0,external_node_path_.resolve)(cwd, path);
+    const what = `${JSON.stringify(path)}${absolute === path ? '' : ` (${absolute})`}`;
+    let bytes;
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(absolute, 'utf8');
+        bytes = readBounded(absolute);
     }
     catch (error) {
         const code = error instanceof Error && 'code' in error ? error.code : undefined;
-        const what = `${JSON.stringify(path)}${absolute === path ? '' : ` (${absolute})`}`;
         const accepted = 'give the path of a kind Cluster config file, or the config itself as YAML';
         if (code === 'ENOENT')
             throw new ConfigError(CONFIG_INPUT, [`file ${what} does not exist; ${accepted}`]);
@@ -80486,13 +80569,16 @@ function readConfigFile(path, cwd) {
         const reason = error instanceof Error ? error.message : String(error);
         throw new ConfigError(CONFIG_INPUT, [`cannot read file ${what}: ${reason}`]);
     }
+    if (bytes.length > MAX_CONFIG_BYTES)
+        throw new ConfigError(CONFIG_INPUT, [tooLarge(`file ${what}`)]);
+    return bytes.toString('utf8');
 }
 /** The `name` the config input gives, without defaulting or validating the rest (the post step's need). */
 function configName(input, cwd) {
     const what = classifyConfigInput(input);
     if (what.type === 'none')
         return undefined;
-    const raw = what.type === 'inline' ? parseClusterConfig(what.text, INLINE_SOURCE) : parseClusterConfig(readConfigFile(what.path, cwd), what.path);
+    const raw = what.type === 'inline' ? parseClusterConfig(inlineText(what.text), INLINE_SOURCE) : parseClusterConfig(readConfigFile(what.path, cwd), what.path);
     return typeof raw.name === 'string' && raw.name ? raw.name : undefined;
 }
 /**
@@ -80511,7 +80597,7 @@ function loadClusterConfig(input, options) {
             break;
         case 'inline':
             source = INLINE_SOURCE;
-            raw = parse_parseClusterConfig(what.text, source);
+            raw = parse_parseClusterConfig(inlineText(what.text), source);
             break;
         case 'file':
             source = what.path;
