@@ -18,7 +18,9 @@ import { HELM_CLUSTER_NAME, InputError, parseInputs, type Inputs } from './input
 import { describeSpeedUps, parseSpeedUps, SPEED_UPS_VARIABLE } from './cluster/speed-up-names.js'
 import { DEFAULT_KUBERNETES_VERSION, LOAD_BALANCER_IMAGE } from './node-images.js'
 import { withCallLog } from './docker/call-log.js'
-import { StateRecorder } from './state.js'
+import { PullError } from './docker/pull-errors.js'
+import { dockerUnreachable } from './docker/unreachable.js'
+import { saveState, StateRecorder, type ActionState } from './state.js'
 import { onCancellation } from './cancel.js'
 import { installKubectlFromNode, installKubectlRelease } from './tools/kubectl.js'
 import { loadImagesIntoNodes } from './cluster/load-images.js'
@@ -94,6 +96,12 @@ async function startLocalRegistry(docker: DockerPort, plan: RegistryPlan, create
   const { name, Image: image } = plan.container
   core.setOutput('registry', JSON.stringify({ name, image, host: plan.host, hostFromClusterNetwork: plan.hostFromClusterNetwork }))
   core.info(`Local registry "${name}" (${image}): docker push ${plan.host}/<image>, then use ${plan.host}/<image> in pods`)
+}
+
+/** The state of a main step that stopped before creating anything: post then has nothing to do. */
+function nothingCreatedState(phase: string, message: string, env: NodeJS.ProcessEnv): ActionState {
+  const failure = { phase, message: message.split('\n')[0] }
+  return { version: 1, clusterName: '', owner: ownerId(env), kubeconfigPath: '', cleanup: true, keepOnFailure: false, logs: 'never', logsDir: '', creating: false, failure }
 }
 
 /** The files the step writes (the kubeconfig; the log bundle in the post step), checked before Docker is touched. */
@@ -219,7 +227,8 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     core.info(`Cluster "${created.name}" is ready: kubectl --context ${kubeconfigContext(created.name)} get nodes`)
   } catch (error) {
     const phase = error instanceof PhaseError ? error.phase : 'validating inputs'
-    const cause = error instanceof PhaseError ? error.cause : error
+    const thrown = error instanceof PhaseError ? error.cause : error
+    const cause = dockerUnreachable(thrown, env) ?? thrown
     const message = cause instanceof Error ? cause.message : String(cause)
     if (cause instanceof InputError) for (const warning of cause.warnings) core.warning(warning)
     recorder?.update({
@@ -230,7 +239,12 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     if (cause instanceof NodeCommandError) core.info(`Output of the failed command:\n${cause.outputTail}`)
     // One annotation with the phase and the cause in one line; the whole story goes to the log.
     core.info(message)
-    core.setFailed(`${phase}: ${message.split('\n')[0]}`)
+    // A failed pull's last line says what to do (log in, load the image): worth the annotation too.
+    const lines = message.split('\n')
+    core.setFailed(`${phase}: ${lines[0]}${cause instanceof PullError && lines.length > 1 ? `; ${lines[lines.length - 1]}` : ''}`)
+    // Failed before the state was recorded (bad inputs): say so to the post step, which would otherwise
+    // take the missing state for a killed step and go looking for a cluster to collect and delete.
+    if (!recorder) saveState(nothingCreatedState(phase, message, env))
     if (recorder) {
       // The summary of a failed creation is written now, while the cluster is still there to be asked
       // which pods are not Ready; the post step adds the logs part. It must not hide the failure itself.

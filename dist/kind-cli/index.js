@@ -73214,7 +73214,7 @@ function engineMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runtime_globals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3453);
 /* harmony import */ var _docker_dockerode_port_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5824);
-/* harmony import */ var _kind_cli_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5792);
+/* harmony import */ var _kind_cli_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7983);
 
 
 
@@ -73239,7 +73239,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5792:
+/***/ 7983:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73584,7 +73584,8 @@ async function exportKubeconfig(path, kind) {
 }
 /** Removes the cluster's entries from the file; returns whether the file changed. */
 async function removeKubeconfigEntries(path, clusterName) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+    // Nothing of ours can be in a file that is not there, or in a directory (a kubeconfig input the main step refused).
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path) || (0,external_node_fs_namespaceObject.statSync)(path).isDirectory())
         return false;
     return withKubeconfigLock(path, () => {
         const updated = removeFromKubeconfig(readDoc(path), clusterName);
@@ -76441,7 +76442,7 @@ function pullError(ref, error, credentials) {
             : `${host} wants credentials: log in before this step (${login}, or docker/login-action); pulls use ~/.docker/config.json ($DOCKER_CONFIG), its credsStore and credHelpers`,
         'not-found': `the image or tag does not exist in ${host}: check the name and tag, or push it (or docker load it on the runner) before this step`,
         'rate-limit': `${host} is limiting pulls: log in to get a higher limit (${login}), or cache the image (cache: true)`,
-        other: `check that ${host} is reachable from the runner`
+        other: `check that ${host} is reachable from the runner, or put the image on the Docker host before this step (docker load, docker build or an earlier pull)`
     };
     const kind = {
         auth: 'authentication failed',
@@ -78614,7 +78615,36 @@ async function patchContainerd(docker, cluster, node) {
     await run(docker, node, ['bash', '-c', '! pgrep --exact containerd || systemctl restart containerd']);
 }
 
+;// CONCATENATED MODULE: ./src/cluster/port-in-use.ts
+const BIND_IN_USE = /listen (?:tcp|udp|sctp)[46]? \[?([0-9a-fA-F.:]*?)\]?:(\d+): bind: address already in use/;
+/** The config field of the taken host port named in a Docker error, with its address and port. */
+function takenPortField(cluster, message) {
+    const match = BIND_IN_USE.exec(message);
+    if (!match)
+        return undefined;
+    const [, address, portText] = match;
+    const port = Number(portText);
+    for (const [i, node] of cluster.nodes.entries()) {
+        const j = node.extraPortMappings.findIndex(m => m.hostPort === port);
+        if (j >= 0)
+            return { field: `nodes[${i}].extraPortMappings[${j}].hostPort`, address, port };
+    }
+    if (cluster.networking.apiServerPort === port)
+        return { field: 'networking.apiServerPort', address, port };
+    return undefined;
+}
+/** The error to report for a node that could not start, reworded when its cause is a taken host port. */
+function explainStartFailure(cluster, error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const taken = takenPortField(cluster, message);
+    if (!taken)
+        return error;
+    return new Error(`${taken.field}: host port ${taken.address}:${taken.port} is already in use on the Docker host; ` +
+        'stop what listens there, choose another hostPort, or use 0 for a free port chosen at creation');
+}
+
 ;// CONCATENATED MODULE: ./src/cluster/actions/nodes.ts
+
 
 
 
@@ -78650,7 +78680,9 @@ async function bootNode(c, node, after) {
         await c.phases.timed(`Booting ${node.name}`, async () => {
             const planned = c.container(node.name);
             await c.docker.createContainer(planned.spec);
-            await c.docker.startContainer(planned.name);
+            await c.docker.startContainer(planned.name).catch(error => {
+                throw explainStartFailure(c.cluster, error);
+            });
             started.of(node.name).reach();
             await waitForBoot(c.docker, planned);
         });

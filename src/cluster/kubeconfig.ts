@@ -182,7 +182,8 @@ export async function exportKubeconfig(path: string, kind: KubeconfigDoc): Promi
 
 /** Removes the cluster's entries from the file; returns whether the file changed. */
 export async function removeKubeconfigEntries(path: string, clusterName: string): Promise<boolean> {
-  if (!existsSync(path)) return false
+  // Nothing of ours can be in a file that is not there, or in a directory (a kubeconfig input the main step refused).
+  if (!existsSync(path) || statSync(path).isDirectory()) return false
   return withKubeconfigLock(path, () => {
     const updated = removeFromKubeconfig(readDoc(path), clusterName)
     if (!updated) return false
