@@ -98,11 +98,12 @@ describe('cancelled and killed creations', () => {
     })
   })
 
-  it('SIGINT during a join', async () => {
+  // The worker joins while the add-ons are applied: the phase named is every phase running then.
+  it('SIGINT during the join and add-ons after kubeadm init', async () => {
     await cancelledCase({
       cluster: 'flt-int-join', signal: 'SIGINT', when: /Starting control-plane \(kubeadm init\): [\d.]+ s/, maxDelayMs: 1000,
       inputs: { workers: '1' },
-      phases: /Joining flt-int-join-worker|Creating nodes, starting the control plane/
+      phases: /Joining flt-int-join-worker|Installing CNI|Installing StorageClass|Creating nodes, starting the control plane/
     })
   })
 

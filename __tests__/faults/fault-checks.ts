@@ -90,6 +90,9 @@ export async function clusterFootprint(cluster: string): Promise<{ containers: s
 /** Nothing of the cluster left after the post step. `before` is its footprint read before post ran. */
 export async function expectNothingLeft(cluster: string, kubeconfig: string, before: { volumes: string[] }): Promise<void> {
   expect(await containersOf(cluster)).toEqual([])
+  // A create request of a killed step may complete late: nothing may appear a moment after either.
+  await new Promise(resolve => setTimeout(resolve, 3000))
+  expect(await containersOf(cluster), 'a container appeared after the post step').toEqual([])
   for (const v of before.volumes) expect(await volumeExists(v), `volume ${v}`).toBe(false)
   expect((await docker(['network', 'ls', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--format', '{{.Name}}'])).trim()).toBe('')
   expect(kubeconfigNames(kubeconfig).filter(n => n === `kind-${cluster}`)).toEqual([])
