@@ -2,14 +2,12 @@
 # The whole test suite, from a fresh machine: Docker Engine, npm ci, type check, dist check, unit and
 # integration tests, the locally built node image (cached), then e2e on real Kubernetes.
 # Tiers can be chosen: hack/test.sh unit integration e2e e2e-strict faults helm-replay node-image-source e2e-versions vm (default:
-# unit integration e2e e2e-strict, and e2e-versions too when every other Kubernetes line's binaries are
-# already cached, as on a warm CI machine).
+# unit integration e2e e2e-strict faults helm-replay, and e2e-versions too when every other Kubernetes
+# line's binaries are already cached, as on a warm CI machine).
 #   e2e           every e2e scenario on the default Kubernetes line (KUBE_VERSION of hack/images/versions.env)
 #   e2e-strict    the same with KIND_ACTION_SPEEDUPS=off: every speed-up off, kind's strict order
-#   faults        creations broken on purpose (README "Faults"), one line per case; not in the defaults yet:
-#                 its cases have not landed (issue 18)
-#   helm-replay   the e2e replays of helm/kind-action with: blocks, each through a real cluster (issue 17);
-#                 not in the defaults until it has passed in a landed build
+#   faults        creations broken on purpose (README "Faults"), one line per case (issue 18)
+#   helm-replay   the e2e replays of helm/kind-action with: blocks, each through a real cluster (issue 17)
 #   node-image-source  build-node-image from a kubernetes/kubernetes checkout (hack/fixtures/kubernetes-checkout.sh)
 #                 and a cluster from it: its compile is about 25 min on a busy 2-core machine, so not a default
 #   e2e-versions  a cheaper subset (E2E_VERSIONS_FILES) on each of KUBE_VERSIONS_OTHER, building each line
@@ -19,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/images/versions.env
 E2E_VERSIONS_FILES=${E2E_VERSIONS_FILES:-"__tests__/e2e/single-node.test.ts __tests__/e2e/kind-parity.test.ts"}
-default_tiers="unit integration e2e e2e-strict"
+default_tiers="unit integration e2e e2e-strict faults helm-replay"
 warm=true
 for v in $KUBE_VERSIONS_OTHER; do [[ -f $KIND_ACTION_CACHE/kubernetes/$v/.done ]] || warm=false; done
 if $warm; then default_tiers+=" e2e-versions"; fi

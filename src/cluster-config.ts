@@ -1,6 +1,6 @@
 // From the action's inputs to one defaulted, validated kind Cluster: the config input (a file or inline
 // YAML) or the control_planes/workers shorthand, then the image and name the inputs ask for.
-import { applyDefaults, clusterFromShorthand, loadClusterConfig, validateCluster, ConfigError } from './config/index.js'
+import { applyDefaults, clusterFromShorthand, clusterNameProblem, loadClusterConfig, validateCluster, ConfigError } from './config/index.js'
 import type { Cluster } from './config/types.js'
 import type { Inputs } from './inputs.js'
 import { InputError } from './inputs.js'
@@ -24,6 +24,9 @@ export function loadCluster(inputs: Inputs, env: Record<string, string | undefin
   if (inputs.nodeImage && inputs.kubernetesVersion) {
     throw new InputError(['node_image / kubernetes_version: set one of them; node_image already names the Kubernetes version'])
   }
+  // cluster_name overrides the config's name: a bad one is the input's fault, so the error names the input.
+  const nameProblem = inputs.clusterName ? clusterNameProblem(inputs.clusterName) : undefined
+  if (nameProblem) throw new InputError([`cluster_name: ${nameProblem}`])
   const defaultImage = defaultImageOf(inputs)
   const options = {
     defaultImage,

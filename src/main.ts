@@ -7,7 +7,7 @@ import { chosenNodeImage, loadCluster } from './cluster-config.js'
 import { createCluster, assertClusterAbsent } from './cluster/create.js'
 import type { CreatedCluster } from './cluster/types.js'
 import { DEFAULT_NETWORK, kubeconfigContext } from './cluster/identity.js'
-import { exportKubeconfig, resolveKubeconfigPath } from './cluster/kubeconfig.js'
+import { exportKubeconfig, kubeconfigPathProblem, resolveKubeconfigPath } from './cluster/kubeconfig.js'
 import { NodeCommandError } from './cluster/node-exec.js'
 import { PhaseError, Phases } from './cluster/phases.js'
 import { DockerodePort } from './docker/dockerode-port.js'
@@ -18,11 +18,14 @@ import { HELM_CLUSTER_NAME, InputError, parseInputs, type Inputs } from './input
 import { describeSpeedUps, parseSpeedUps, SPEED_UPS_VARIABLE } from './cluster/speed-up-names.js'
 import { DEFAULT_KUBERNETES_VERSION, LOAD_BALANCER_IMAGE } from './node-images.js'
 import { withCallLog } from './docker/call-log.js'
-import { StateRecorder } from './state.js'
+import { PullError } from './docker/pull-errors.js'
+import { dockerUnreachable } from './docker/unreachable.js'
+import { saveState, StateRecorder, type ActionState } from './state.js'
 import { onCancellation } from './cancel.js'
 import { installKubectlFromNode, installKubectlRelease } from './tools/kubectl.js'
 import { loadImagesIntoNodes } from './cluster/load-images.js'
 import { writeFailureSummary } from './logs/diagnose.js'
+import { logsDirPathProblem } from './logs/logs-dir.js'
 import { describeFailure } from './logs/summary.js'
 import { ImageCache } from './cache/image-cache.js'
 import { ActionsCacheService } from './cache/service.js'
@@ -95,6 +98,22 @@ async function startLocalRegistry(docker: DockerPort, plan: RegistryPlan, create
   core.info(`Local registry "${name}" (${image}): docker push ${plan.host}/<image>, then use ${plan.host}/<image> in pods`)
 }
 
+/** The state of a main step that stopped before creating anything: post then has nothing to do. */
+function nothingCreatedState(phase: string, message: string, env: NodeJS.ProcessEnv): ActionState {
+  const failure = { phase, message: message.split('\n')[0] }
+  return { version: 1, clusterName: '', owner: ownerId(env), kubeconfigPath: '', cleanup: true, keepOnFailure: false, logs: 'never', logsDir: '', creating: false, failure }
+}
+
+/** The files the step writes (the kubeconfig; the log bundle in the post step), checked before Docker is touched. */
+function assertWritablePaths(inputs: Inputs, kubeconfigPath: string, env: NodeJS.ProcessEnv): void {
+  const problems: string[] = []
+  const kubeconfigProblem = kubeconfigPathProblem(kubeconfigPath)
+  if (kubeconfigProblem) problems.push(`${inputs.kubeconfig ? 'kubeconfig' : 'KUBECONFIG'}: ${kubeconfigProblem}`)
+  const logsDirProblem = inputs.logsDir ? logsDirPathProblem(inputs.logsDir, env.GITHUB_WORKSPACE || process.cwd()) : undefined
+  if (logsDirProblem) problems.push(`logs_dir: ${logsDirProblem}`)
+  if (problems.length) throw new InputError(problems)
+}
+
 export async function run(docker: DockerPort = new DockerodePort(), env = process.env): Promise<void> {
   let inputs: Inputs
   let recorder: StateRecorder | undefined
@@ -129,6 +148,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     const speedUpsLine = describeSpeedUps(speedUps)
     if (speedUpsLine) core.info(speedUpsLine)
     const kubeconfigPath = resolveKubeconfigPath(inputs.kubeconfig, env.KUBECONFIG, homedir())
+    assertWritablePaths(inputs, kubeconfigPath, env)
     await provideKindCli(inputs, env)
     recorder = new StateRecorder({
       version: 1,
@@ -207,7 +227,8 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     core.info(`Cluster "${created.name}" is ready: kubectl --context ${kubeconfigContext(created.name)} get nodes`)
   } catch (error) {
     const phase = error instanceof PhaseError ? error.phase : 'validating inputs'
-    const cause = error instanceof PhaseError ? error.cause : error
+    const thrown = error instanceof PhaseError ? error.cause : error
+    const cause = dockerUnreachable(thrown, env) ?? thrown
     const message = cause instanceof Error ? cause.message : String(cause)
     if (cause instanceof InputError) for (const warning of cause.warnings) core.warning(warning)
     recorder?.update({
@@ -218,7 +239,12 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     if (cause instanceof NodeCommandError) core.info(`Output of the failed command:\n${cause.outputTail}`)
     // One annotation with the phase and the cause in one line; the whole story goes to the log.
     core.info(message)
-    core.setFailed(`${phase}: ${message.split('\n')[0]}`)
+    // A failed pull's last line says what to do (log in, load the image): worth the annotation too.
+    const lines = message.split('\n')
+    core.setFailed(`${phase}: ${lines[0]}${cause instanceof PullError && lines.length > 1 ? `; ${lines[lines.length - 1]}` : ''}`)
+    // Failed before the state was recorded (bad inputs): say so to the post step, which would otherwise
+    // take the missing state for a killed step and go looking for a cluster to collect and delete.
+    if (!recorder) saveState(nothingCreatedState(phase, message, env))
     if (recorder) {
       // The summary of a failed creation is written now, while the cluster is still there to be asked
       // which pods are not Ready; the post step adds the logs part. It must not hide the failure itself.

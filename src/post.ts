@@ -55,6 +55,19 @@ function howToDelete(clusterName: string): string {
   return `Delete it when done with: kind delete cluster --name ${clusterName} (without kind: docker rm -f -v $(docker ps -aq --filter label=${label}))`
 }
 
+const LATE_CONTAINER_PASSES = 3
+const LATE_CONTAINER_WAIT_MS = 2000
+
+async function deleteLateContainers(docker: DockerPort, clusterName: string, owner: string): Promise<void> {
+  for (let pass = 0; pass < LATE_CONTAINER_PASSES; pass++) {
+    await new Promise(resolve => setTimeout(resolve, LATE_CONTAINER_WAIT_MS))
+    const late = await deleteCluster(docker, clusterName, { kubeconfigPaths: [], extraLabels: { [OWNER_LABEL]: owner } })
+    if (late.removedContainers.length === 0 && late.errors.length === 0) return
+    core.info(`Deleted containers created after the first pass: ${late.removedContainers.join(', ') || 'none'}`)
+    for (const problem of late.errors) core.warning(`cleanup: ${problem}`)
+  }
+}
+
 export async function run(docker: DockerPort = new DockerodePort(), env = process.env): Promise<void> {
   try {
     let state: ActionState | undefined
@@ -99,6 +112,9 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
         })
         core.info(`Deleted containers: ${result.removedContainers.join(', ') || 'none'}`)
         for (const problem of result.errors) core.warning(`cleanup: ${problem}`)
+        // A main step stopped mid-creation may have left a create request in the Engine that completes
+        // after the first listing: look again until a pass finds nothing.
+        if (!state?.completed) await deleteLateContainers(docker, target.clusterName, target.owner)
       })
       if (state?.registry) await removeLocalRegistry(docker, state.registry.container, target.clusterName, target.owner)
     }

@@ -16,7 +16,14 @@ export interface Runner {
   env: Record<string, string>
   home: string
 }
+/** env: extra environment of the step; onChild: its process as it starts (the faults tier signals it). */
+export interface StepOptions {
+  echo?: boolean
+  env?: Record<string, string>
+  onChild?: (child: import('node:child_process').ChildProcess) => void
+}
 export interface MainResult {
+  signal?: string | null
   exitCode: number
   log: string
   outputs: Record<string, string>
@@ -26,8 +33,8 @@ export interface MainResult {
 const runner = runnerModule as {
   newRunner(): Runner
   disposeRunner(r: Runner): void
-  runMain(r: Runner, inputs: Record<string, string>, o?: { echo?: boolean }): Promise<MainResult>
-  runPost(r: Runner, step: unknown, o?: { echo?: boolean }): Promise<{ exitCode: number; log: string }>
+  runMain(r: Runner, inputs: Record<string, string>, o?: StepOptions): Promise<MainResult>
+  runPost(r: Runner, step: unknown, o?: StepOptions): Promise<{ exitCode: number; log: string }>
   jobEnv(r: Runner): Record<string, string>
   runStep(r: Runner, script: string, inputs: Record<string, string>, o?: { echo?: boolean; env?: Record<string, string> }): Promise<{ exitCode: number; log: string; outputs: Record<string, string> }>
   fixtures(): { nodeImage: string; kindCli: string }

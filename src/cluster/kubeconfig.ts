@@ -1,7 +1,7 @@
 // Kubeconfig handling as kind does it (kind-spec §5.9, §6.2): the admin.conf of the bootstrap control
 // plane renamed to kind-<name>, pointed at the host port, merged under a lock into the target file.
-import { chmodSync, constants, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { accessSync, chmodSync, constants, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import YAML from 'yaml'
 import { encodeYAML } from '../kubeadm/goyaml/encode.js'
 import type { JsonValue } from '../kubeadm/json.js'
@@ -113,6 +113,30 @@ export function removeFromKubeconfig(existing: KubeconfigDoc, clusterName: strin
 }
 
 /** The file kind writes to: explicit path, else the KUBECONFIG list rule, else ~/.kube/config. */
+/**
+ * Why the kubeconfig could not be written at `path`, if that can be told before any container exists:
+ * a directory there, or no writable directory to hold it (its nearest existing ancestor is a file or
+ * read-only). Found late, it would fail the creation after the control plane is up.
+ */
+export function kubeconfigPathProblem(path: string): string | undefined {
+  const act = 'name a file the step can write (or leave kubeconfig empty for ~/.kube/config)'
+  try {
+    if (statSync(path).isDirectory()) return `${path} is a directory; ${act}`
+  } catch {
+    // Absent: it will be created, so its directory is what matters.
+  }
+  let dir = dirname(resolve(path))
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir)
+  try {
+    if (!statSync(dir).isDirectory()) return `${path} cannot be created: ${dir} is not a directory; ${act}`
+    accessSync(dir, constants.W_OK)
+    if (existsSync(path)) accessSync(path, constants.W_OK)
+  } catch (error) {
+    return `${path} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ${act}`
+  }
+  return undefined
+}
+
 export function resolveKubeconfigPath(explicit: string, kubeconfigEnv: string | undefined, home: string): string {
   if (explicit) return explicit
   const entries = [...new Set((kubeconfigEnv ?? '').split(':').filter(Boolean))]
@@ -169,7 +193,8 @@ export async function exportKubeconfig(path: string, kind: KubeconfigDoc): Promi
 
 /** Removes the cluster's entries from the file; returns whether the file changed. */
 export async function removeKubeconfigEntries(path: string, clusterName: string): Promise<boolean> {
-  if (!existsSync(path)) return false
+  // Nothing of ours can be in a file that is not there, or in a directory (a kubeconfig input the main step refused).
+  if (!existsSync(path) || statSync(path).isDirectory()) return false
   return withKubeconfigLock(path, () => {
     const updated = removeFromKubeconfig(readDoc(path), clusterName)
     if (!updated) return false

@@ -12,4 +12,4 @@ export {
 export { API_VERSION, parseClusterConfig } from './parse.js'
 export { clusterFromShorthand, type Shorthand } from './shorthand.js'
 export type * from './types.js'
-export { clusterWarnings, validateCluster } from './validate.js'
+export { clusterNameProblem, clusterWarnings, validateCluster } from './validate.js'

@@ -1,7 +1,7 @@
 // YAML text -> RawCluster, accepting what kind accepts for kind.x-k8s.io/v1alpha4 and reporting
 // everything else (syntax, unknown fields, wrong types) with the field path, all at once.
 
-import { isMap, LineCounter, parseAllDocuments, type YAMLError } from 'yaml'
+import { isMap, isScalar, LineCounter, parseAllDocuments, type YAMLError } from 'yaml'
 import { decodeCluster } from './decode.js'
 import { ConfigError } from './errors.js'
 import type { RawCluster } from './types.js'
@@ -15,11 +15,23 @@ function syntaxProblem(error: YAMLError, lines: LineCounter): string {
   return `line ${line}, column ${col}: ${error.message}`
 }
 
+const TOO_DEEP = 'nested too deeply to read (thousands of levels of lists or mappings); a kind config is a few levels deep'
+
 /**
  * Parses a kind Cluster config. `source` names the config in error messages.
  * Throws a ConfigError listing every problem found.
  */
 export function parseClusterConfig(text: string, source: string): RawCluster {
+  try {
+    return parseChecked(text, source)
+  } catch (error) {
+    // Reading a hostile nesting recursively can exhaust the stack: that is the config's fault, so say so.
+    if (error instanceof RangeError) throw new ConfigError(source, [TOO_DEEP])
+    throw error
+  }
+}
+
+function parseChecked(text: string, source: string): RawCluster {
   const lines = new LineCounter()
   const documents = parseAllDocuments(text, {
     version: '1.2',
@@ -29,7 +41,10 @@ export function parseClusterConfig(text: string, source: string): RawCluster {
     prettyErrors: false,
     lineCounter: lines
   })
-  const syntax = documents.flatMap((doc) => doc.errors.map((error) => syntaxProblem(error, lines)))
+  const errors = documents.flatMap((doc) => doc.errors)
+  // The parser reports running out of stack once per open collection: one line says it better.
+  if (errors.some((error) => /call stack/i.test(error.message))) throw new ConfigError(source, [TOO_DEEP])
+  const syntax = errors.map((error) => syntaxProblem(error, lines))
   if (syntax.length > 0) throw new ConfigError(source, syntax)
 
   // A stray `---` or a comment-only document carries no config; only real content counts.
@@ -45,7 +60,9 @@ export function parseClusterConfig(text: string, source: string): RawCluster {
   const reader = new YamlReader(doc)
   const root = reader.resolve(doc.contents)
   if (root === null || !isMap(root)) {
-    throw new ConfigError(source, [`expected a mapping (a kind ${KIND}), got ${describe(root)}`])
+    // Not the text itself: a file named by mistake (a secrets file, /proc/self/environ) must not reach the log.
+    const got = root !== null && isScalar(root) && typeof root.value === 'string' ? `plain text (${root.value.length} characters)` : describe(root)
+    throw new ConfigError(source, [`expected a mapping (a kind ${KIND}), got ${got}`])
   }
 
   const apiVersion = reader.lookup(root, 'apiVersion')

@@ -22,13 +22,19 @@ function quote(value: string): string {
   return JSON.stringify(value)
 }
 
-function validateName(name: string, problems: string[]): void {
+/** What is wrong with a cluster name (the config's `name` or the cluster_name input), if anything. */
+export function clusterNameProblem(name: string): string | undefined {
   if (!NAME_PATTERN.test(name)) {
-    problems.push(`name: ${quote(name)} is not a valid cluster name; use lower-case letters, digits, "." and "-" (${NAME_PATTERN.source})`)
-  } else if (!/^[a-z0-9]/.test(name)) {
-    // Ours: Docker container names must start with a letter or digit, and node names start with this.
-    problems.push(`name: ${quote(name)} must start with a lower-case letter or digit, as node container names begin with it`)
+    return `${quote(name)} is not a valid cluster name; use lower-case letters, digits, "." and "-" (${NAME_PATTERN.source})`
   }
+  // Ours: Docker container names must start with a letter or digit, and node names start with this.
+  if (!/^[a-z0-9]/.test(name)) return `${quote(name)} must start with a lower-case letter or digit, as node container names begin with it`
+  return undefined
+}
+
+function validateName(name: string, problems: string[]): void {
+  const problem = clusterNameProblem(name)
+  if (problem) problems.push(`name: ${problem}`)
 }
 
 function validatePort(port: number, path: string, problems: string[]): void {

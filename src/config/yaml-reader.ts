@@ -21,12 +21,17 @@ const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'])
 const INT32_MIN = -(2 ** 31)
 const INT32_MAX = 2 ** 31 - 1
 
+/** A long string (a whole file read as YAML, say) is quoted by its start and its length only. */
+function shortQuote(text: string): string {
+  return text.length <= 80 ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, 60))}… (${text.length} characters)`
+}
+
 export function describe(value: YamlValue | null): string {
   if (value === null) return 'null'
   if (isMap(value)) return 'a mapping'
   if (isSeq(value)) return 'a list'
   const scalar = value.value
-  if (typeof scalar === 'string') return `string ${JSON.stringify(scalar)}`
+  if (typeof scalar === 'string') return `string ${shortQuote(scalar)}`
   if (typeof scalar === 'number' || typeof scalar === 'bigint') return `number ${scalarText(value)}`
   if (typeof scalar === 'boolean') return `boolean ${scalarText(value)}`
   return 'a value'

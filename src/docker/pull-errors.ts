@@ -55,7 +55,7 @@ export function pullError(ref: string, error: unknown, credentials?: string): Pu
       : `${host} wants credentials: log in before this step (${login}, or docker/login-action); pulls use ~/.docker/config.json ($DOCKER_CONFIG), its credsStore and credHelpers`,
     'not-found': `the image or tag does not exist in ${host}: check the name and tag, or push it (or docker load it on the runner) before this step`,
     'rate-limit': `${host} is limiting pulls: log in to get a higher limit (${login}), or cache the image (cache: true)`,
-    other: `check that ${host} is reachable from the runner`
+    other: `check that ${host} is reachable from the runner, or put the image on the Docker host before this step (docker load, docker build or an earlier pull)`
   }
   const kind: Record<PullFailure, string> = {
     auth: 'authentication failed',

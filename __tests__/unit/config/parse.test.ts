@@ -351,7 +351,8 @@ describe('parseClusterConfig: documents and syntax', () => {
     ['only a document marker', '---\n', ['no config found; expected a Cluster with apiVersion kind.x-k8s.io/v1alpha4']],
     ['two documents', `${HEADER}---\n${HEADER}`, ['found 2 YAML documents; a cluster config is one document']],
     ['a list at the top', '- a\n- b\n', ['expected a mapping (a kind Cluster), got a list']],
-    ['a scalar at the top', 'hello\n', ['expected a mapping (a kind Cluster), got string "hello"']],
+    ['a scalar at the top', 'hello\n', ['expected a mapping (a kind Cluster), got plain text (5 characters)']],
+    ['nesting thousands deep', `${HEADER}x: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, ['nested too deeply to read (thousands of levels of lists or mappings); a kind config is a few levels deep']],
     ['a duplicate key', `${HEADER}name: a\nname: b\n`, ['line 4, column 1: Map keys must be unique']],
     ['a tab as indentation', `${HEADER}nodes:\n- role: control-plane\n\t- role: worker\n`, ['line 5, column 1: Tabs are not allowed as indentation']],
     [

@@ -4,6 +4,7 @@ import type { DockerPort } from '../../docker/port.js'
 import type { PlannedContainer } from '../container-plan.js'
 import { LOAD_BALANCER_ROLE, controlPlaneEndpoint, type PlannedNode } from '../identity.js'
 import { nodeKubernetesVersion, patchContainerd, writeKubeadmConfig } from '../node-config.js'
+import { explainStartFailure } from '../port-in-use.js'
 import { settleAll } from '../settle.js'
 import type { NodeSummary } from '../types.js'
 import type { Creation, NodeUp } from '../creation/context.js'
@@ -47,7 +48,9 @@ async function bootNode(c: Creation, node: PlannedNode, after: Promise<unknown>)
     await c.phases.timed(`Booting ${node.name}`, async () => {
       const planned = c.container(node.name)
       await c.docker.createContainer(planned.spec)
-      await c.docker.startContainer(planned.name)
+      await c.docker.startContainer(planned.name).catch(error => {
+        throw explainStartFailure(c.cluster, error)
+      })
       started.of(node.name).reach()
       await waitForBoot(c.docker, planned)
     })
