@@ -73214,7 +73214,7 @@ function engineMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runtime_globals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3453);
 /* harmony import */ var _docker_dockerode_port_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5824);
-/* harmony import */ var _kind_cli_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7983);
+/* harmony import */ var _kind_cli_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7137);
 
 
 
@@ -73239,7 +73239,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7983:
+/***/ 7137:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73410,9 +73410,756 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/kubeadm/json.ts
+// The value model shared by the YAML codec and the patchers: what encoding/json produces when it
+// decodes into interface{} (objects, arrays, strings, numbers, booleans, null).
+function isJsonObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function deepEqual(a, b) {
+    if (a === b)
+        return true;
+    if (Array.isArray(a)) {
+        return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+    }
+    if (isJsonObject(a) && isJsonObject(b)) {
+        const ka = Object.keys(a);
+        if (ka.length !== Object.keys(b).length)
+            return false;
+        return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+    }
+    return false;
+}
+function deepClone(v) {
+    if (Array.isArray(v))
+        return v.map((x) => deepClone(x));
+    if (isJsonObject(v)) {
+        const out = newObject();
+        for (const k of Object.keys(v))
+            out[k] = deepClone(v[k]);
+        return out;
+    }
+    return v;
+}
+/** An object without a prototype, so that keys such as `__proto__` behave like any other key. */
+function newObject() {
+    return Object.create(null);
+}
+
+;// CONCATENATED MODULE: ./src/kubeadm/goyaml/float.ts
+// Go's strconv.FormatFloat(f, 'g', -1, bits), which go-yaml uses for floats and sigs.k8s.io/yaml
+// for float map keys. It differs from JavaScript's Number#toString: exponents have at least two
+// digits and the exponent form starts at 1e+06 or below 1e-04 (JS: 1e+21 and 1e-7).
+function shortestDecimal(abs, bits) {
+    let exp = '';
+    if (bits === 64) {
+        exp = abs.toExponential();
+    }
+    else {
+        const target = Math.fround(abs);
+        for (let p = 1; p <= 9; p++) {
+            exp = target.toExponential(p - 1);
+            if (Math.fround(Number(exp)) === target)
+                break;
+        }
+    }
+    const [mantissa, e] = exp.split('e');
+    const digits = mantissa.replace('.', '').replace(/0+$/, '') || '0';
+    return { digits, point: Number(e) + 1 };
+}
+function formatG(neg, { digits, point }) {
+    const sign = neg ? '-' : '';
+    const exp = point - 1;
+    if (exp < -4 || exp >= 6) {
+        const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+        const e = Math.abs(exp);
+        return `${sign}${mantissa}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+    }
+    if (point <= 0)
+        return `${sign}0.${'0'.repeat(-point)}${digits}`;
+    if (point >= digits.length)
+        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+function special(f) {
+    if (Number.isNaN(f))
+        return '.nan';
+    if (f === Number.POSITIVE_INFINITY)
+        return '.inf';
+    if (f === Number.NEGATIVE_INFINITY)
+        return '-.inf';
+    if (f === 0)
+        return Object.is(f, -0) ? '-0' : '0';
+    return undefined;
+}
+/** go-yaml's rendering of a float64 value. */
+function formatFloat64(f) {
+    return special(f) ?? formatG(f < 0, shortestDecimal(Math.abs(f), 64));
+}
+/** sigs.k8s.io/yaml's rendering of a float map key (formatted as a float32). */
+function formatFloat32Key(f) {
+    return special(f) ?? formatG(f < 0, shortestDecimal(Math.abs(f), 32));
+}
+
+;// CONCATENATED MODULE: ./src/kubeadm/goyaml/keys.ts
+// The order in which go-yaml v2 writes map keys. It is not plain code-unit order: runs of digits
+// compare as numbers (`v9` < `v10`) and non-letters sort before letters (`a_b` < `aB`).
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{Nd}/u;
+function isLetter(c) {
+    return LETTER.test(c);
+}
+function isDigit(c) {
+    return DIGIT.test(c);
+}
+function digitValue(c) {
+    return BigInt(c.codePointAt(0) - 48);
+}
+/** go-yaml v2 keyList.Less for two string keys. */
+function goKeyLess(a, b) {
+    const ar = Array.from(a);
+    const br = Array.from(b);
+    for (let i = 0; i < ar.length && i < br.length; i++) {
+        const ac = ar[i];
+        const bc = br[i];
+        if (ac === bc)
+            continue;
+        const al = isLetter(ac);
+        const bl = isLetter(bc);
+        if (al && bl)
+            return ac.codePointAt(0) < bc.codePointAt(0);
+        if (al || bl)
+            return bl;
+        let an = 0n;
+        let bn = 0n;
+        if (ac === '0' || bc === '0') {
+            // A zero inside a number that already started with a non-zero digit is part of that number.
+            for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
+                if (ar[j] !== '0') {
+                    an = 1n;
+                    bn = 1n;
+                    break;
+                }
+            }
+        }
+        let ai = i;
+        // Go accumulates in an int64 and silently wraps around on long digit runs.
+        for (; ai < ar.length && isDigit(ar[ai]); ai++)
+            an = BigInt.asIntN(64, an * 10n + digitValue(ar[ai]));
+        let bi = i;
+        for (; bi < br.length && isDigit(br[bi]); bi++)
+            bn = BigInt.asIntN(64, bn * 10n + digitValue(br[bi]));
+        if (an !== bn)
+            return an < bn;
+        if (ai !== bi)
+            return ai < bi;
+        return ac.codePointAt(0) < bc.codePointAt(0);
+    }
+    return ar.length < br.length;
+}
+function goSortKeys(keys) {
+    return [...keys].sort((x, y) => (goKeyLess(x, y) ? -1 : goKeyLess(y, x) ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./src/kubeadm/goyaml/resolve.ts
+// How go-yaml v2 (the YAML library under sigs.k8s.io/yaml, which kind uses for every kubeadm
+// document) decides what an unquoted scalar means. It implements YAML 1.1, so `yes`, `on`, `y`,
+// `0o17`, `0x1F`, `1_000` and dates are not plain strings. The same rules decide, on output, whether
+// a string must be quoted: go-yaml quotes exactly the strings that would not read back as strings.
+const TRUE = ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'];
+const FALSE = ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'];
+const NULL = ['', '~', 'null', 'Null', 'NULL'];
+const KEYWORDS = new Map([
+    ...TRUE.map((s) => [s, { tag: 'bool', value: true }]),
+    ...FALSE.map((s) => [s, { tag: 'bool', value: false }]),
+    ...NULL.map((s) => [s, { tag: 'null', value: null }]),
+    ...['.nan', '.NaN', '.NAN'].map((s) => [s, { tag: 'float', value: Number.NaN }]),
+    ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((s) => [s, { tag: 'float', value: Number.POSITIVE_INFINITY }]),
+    ...['-.inf', '-.Inf', '-.INF'].map((s) => [s, { tag: 'float', value: Number.NEGATIVE_INFINITY }]),
+    ['<<', { tag: 'merge', value: '<<' }]
+]);
+function hintOf(s) {
+    if (s === '')
+        return 'map';
+    const c = s[0];
+    if (c === '+' || c === '-')
+        return 'sign';
+    if (c >= '0' && c <= '9')
+        return 'digit';
+    if ('yYnNtTfFoO~'.includes(c))
+        return 'map';
+    if (c === '.')
+        return 'dot';
+    return undefined;
+}
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+/** Go's strconv.ParseInt/ParseUint with base 0: sign, then 0b/0o/0x/0 prefixes; undefined on failure. */
+function parseGoInteger(s, signed) {
+    const m = /^([+-]?)(0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+    if (!m)
+        return undefined;
+    const sign = m[1];
+    if (!signed && sign !== '')
+        return undefined;
+    let body = m[2];
+    let n;
+    if (/^0[oO]/.test(body))
+        n = BigInt('0o' + body.slice(2));
+    else if (/^0[0-7]+$/.test(body))
+        n = BigInt('0o' + body.slice(1));
+    else {
+        if (/^0[bBxX]/.test(body))
+            body = '0' + body[1].toLowerCase() + body.slice(2);
+        n = BigInt(body);
+    }
+    if (sign === '-')
+        n = -n;
+    if (signed ? n < INT64_MIN || n > INT64_MAX : n > UINT64_MAX)
+        return undefined;
+    return n;
+}
+/** Go's strconv.ParseFloat for the decimal forms that can reach it here; undefined on failure. */
+function parseGoFloat(s) {
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s))
+        return undefined;
+    const v = Number(s);
+    // Go reports a range error (and go-yaml then gives up on the float reading) on overflow.
+    return Number.isFinite(v) ? v : undefined;
+}
+function daysIn(month, year) {
+    if (month === 2)
+        return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+    return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+// The four layouts go-yaml v2 tries with time.Parse. time.Parse accepts 1- or 2-digit fields for
+// these layouts and validates ranges, and accepts fractional seconds after the seconds field.
+const TIMESTAMP_LAYOUTS = [
+    /^(\d{4})-(\d{1,2})-(\d{1,2})[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+    /^(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?$/,
+    /^(\d{4})-(\d{1,2})-(\d{1,2})$/
+];
+function isGoTimestamp(s) {
+    if (!/^\d{4}-/.test(s))
+        return false;
+    for (const layout of TIMESTAMP_LAYOUTS) {
+        const m = layout.exec(s);
+        if (!m)
+            continue;
+        const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+        if (month < 1 || month > 12 || day < 1 || day > daysIn(month, year))
+            continue;
+        if (m[4] !== undefined) {
+            if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59)
+                continue;
+            const zone = m[8];
+            if (zone !== undefined && zone !== 'Z') {
+                const [zh, zm] = zone.slice(1).split(':').map(Number);
+                if (zh > 24 || zm > 59)
+                    continue;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+function intResult(n) {
+    return { tag: 'int', value: Number(n) };
+}
+/** go-yaml v2 `resolve("", s)`: the meaning of an untagged plain scalar. */
+function resolvePlain(s) {
+    const hint = hintOf(s);
+    if (hint === undefined)
+        return { tag: 'str', value: s };
+    const keyword = KEYWORDS.get(s);
+    if (keyword)
+        return keyword;
+    switch (hint) {
+        case 'map':
+            break;
+        case 'dot': {
+            const v = parseGoFloat(s);
+            if (v !== undefined)
+                return { tag: 'float', value: v };
+            break;
+        }
+        case 'digit':
+        case 'sign': {
+            if (isGoTimestamp(s))
+                return { tag: 'timestamp', value: s };
+            const plain = s.replaceAll('_', '');
+            const signed = parseGoInteger(plain, true);
+            if (signed !== undefined)
+                return intResult(signed);
+            const unsigned = parseGoInteger(plain, false);
+            if (unsigned !== undefined)
+                return intResult(unsigned);
+            if (YAML_STYLE_FLOAT.test(plain)) {
+                const v = parseGoFloat(plain);
+                if (v !== undefined)
+                    return { tag: 'float', value: v };
+            }
+            const bin = /^(-?)0b([01]+)$/.exec(plain);
+            if (bin) {
+                const n = BigInt('0b' + bin[2]) * (bin[1] === '-' ? -1n : 1n);
+                if (n >= INT64_MIN && n <= UINT64_MAX)
+                    return intResult(n);
+            }
+            break;
+        }
+    }
+    return { tag: 'str', value: s };
+}
+// go-yaml quotes strings that look like YAML 1.1 base-60 floats (`1:20`) although it no longer reads
+// them as numbers, for the sake of other parsers.
+const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
+function isBase60Float(s) {
+    if (s === '')
+        return false;
+    const c = s[0];
+    if (!(c === '+' || c === '-' || (c >= '0' && c <= '9')) || !s.includes(':'))
+        return false;
+    return BASE60_FLOAT.test(s);
+}
+/** Whether go-yaml would write this string without quotes (before the emitter's own checks). */
+function plainResolvesToString(s) {
+    return resolvePlain(s).tag === 'str' && !isBase60Float(s);
+}
+
+;// CONCATENATED MODULE: ./src/kubeadm/goyaml/encode.ts
+// JSON value -> YAML text, byte for byte as sigs.k8s.io/yaml's JSONToYAML (go-yaml v2, a port of
+// libyaml's emitter). kind passes every kubeadm document through it, so this decides the exact
+// quoting, key order, sequence indentation and the folding of long lines at 80 columns.
+// The emitter state machine is reproduced only for what JSON values need: block mappings and
+// sequences, `{}`/`[]` for empty ones, and scalars.
+
+
+
+
+const BEST_INDENT = 2;
+const BEST_WIDTH = 80;
+function isBreak(c) {
+    return c === '\r' || c === '\n' || c === '\u0085' || c === '\u2028' || c === '\u2029';
+}
+function isBlank(c) {
+    return c === ' ' || c === '\t';
+}
+function isPrintable(c) {
+    const cp = c.codePointAt(0);
+    return (cp === 0x0a ||
+        (cp >= 0x20 && cp <= 0x7e) ||
+        (cp >= 0xa0 && cp <= 0xd7ff) ||
+        (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff));
+}
+// libyaml's yaml_emitter_analyze_scalar, reduced to the block context (flow_level 0).
+function analyze(chars) {
+    if (chars.length === 0) {
+        return { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
+    }
+    const head = chars.slice(0, 3).join('');
+    let blockIndicators = head === '---' || head === '...';
+    let lineBreaks = false;
+    let specialCharacters = false;
+    let leadingSpace = false;
+    let leadingBreak = false;
+    let trailingSpace = false;
+    let trailingBreak = false;
+    let breakSpace = false;
+    let spaceBreak = false;
+    let precededByWhitespace = true;
+    let previousSpace = false;
+    let previousBreak = false;
+    chars.forEach((c, i) => {
+        const followedByWhitespace = i + 1 >= chars.length || isBlank(chars[i + 1]);
+        if (i === 0) {
+            if ('#,[]{}&*!|>\'"%@`'.includes(c))
+                blockIndicators = true;
+            else if ((c === '?' || c === ':' || c === '-') && followedByWhitespace)
+                blockIndicators = true;
+        }
+        else if (c === ':' && followedByWhitespace) {
+            blockIndicators = true;
+        }
+        else if (c === '#' && precededByWhitespace) {
+            blockIndicators = true;
+        }
+        if (!isPrintable(c))
+            specialCharacters = true;
+        if (c === ' ') {
+            if (i === 0)
+                leadingSpace = true;
+            if (i === chars.length - 1)
+                trailingSpace = true;
+            if (previousBreak)
+                breakSpace = true;
+            previousSpace = true;
+            previousBreak = false;
+        }
+        else if (isBreak(c)) {
+            lineBreaks = true;
+            if (i === 0)
+                leadingBreak = true;
+            if (i === chars.length - 1)
+                trailingBreak = true;
+            if (previousSpace)
+                spaceBreak = true;
+            previousSpace = false;
+            previousBreak = true;
+        }
+        else {
+            previousSpace = false;
+            previousBreak = false;
+        }
+        precededByWhitespace = isBlank(c) || isBreak(c) || c === '\0';
+    });
+    const a = { multiline: lineBreaks, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true };
+    if (leadingSpace || leadingBreak || trailingSpace || trailingBreak)
+        a.blockPlainAllowed = false;
+    if (trailingSpace)
+        a.blockAllowed = false;
+    if (breakSpace) {
+        a.blockPlainAllowed = false;
+        a.singleQuotedAllowed = false;
+    }
+    if (spaceBreak || specialCharacters) {
+        a.blockPlainAllowed = false;
+        a.singleQuotedAllowed = false;
+        a.blockAllowed = false;
+    }
+    if (lineBreaks || blockIndicators)
+        a.blockPlainAllowed = false;
+    return a;
+}
+const ESCAPES = {
+    0x00: '0',
+    0x07: 'a',
+    0x08: 'b',
+    0x09: 't',
+    0x0a: 'n',
+    0x0b: 'v',
+    0x0c: 'f',
+    0x0d: 'r',
+    0x1b: 'e',
+    0x22: '"',
+    0x5c: '\\',
+    0x85: 'N',
+    0xa0: '_',
+    0x2028: 'L',
+    0x2029: 'P'
+};
+function encode_escape(c) {
+    const cp = c.codePointAt(0);
+    const named = ESCAPES[cp];
+    if (named !== undefined)
+        return named;
+    const [letter, width] = cp <= 0xff ? ['x', 2] : cp <= 0xffff ? ['u', 4] : ['U', 8];
+    return letter + cp.toString(16).toUpperCase().padStart(width, '0');
+}
+/** What go-yaml writes for a number that came out of a JSON document. */
+function formatNumber(n) {
+    // encoding/json writes integral float64 values below 1e21 as plain digits (shortest round-trip
+    // digits, zero padded, as Number#toString does); go-yaml reads those back as int64 or uint64 when
+    // they fit and as float64 otherwise.
+    if (Number.isInteger(n) && Math.abs(n) < 1e21) {
+        const digits = String(n);
+        const big = BigInt(digits);
+        if (big >= -(2n ** 63n) && big < 2n ** 64n)
+            return digits;
+    }
+    return formatFloat64(n);
+}
+class Emitter {
+    out = [];
+    column = 0;
+    whitespace = true;
+    indention = true;
+    indent = -1;
+    indents = [];
+    document(v) {
+        this.node(v, {});
+        this.writeIndent();
+        return this.out.join('');
+    }
+    put(c) {
+        this.out.push(c);
+        this.column++;
+    }
+    putBreak() {
+        this.out.push('\n');
+        this.column = 0;
+    }
+    writeBreak(c) {
+        if (c === '\n') {
+            this.putBreak();
+        }
+        else {
+            this.out.push(c);
+            this.column = 0;
+        }
+    }
+    writeIndent() {
+        const indent = Math.max(this.indent, 0);
+        if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace))
+            this.putBreak();
+        while (this.column < indent)
+            this.put(' ');
+        this.whitespace = true;
+        this.indention = true;
+    }
+    writeIndicator(indicator, needWhitespace, isWhitespace, isIndention) {
+        if (needWhitespace && !this.whitespace)
+            this.put(' ');
+        for (const c of indicator)
+            this.put(c);
+        this.whitespace = isWhitespace;
+        this.indention = this.indention && isIndention;
+    }
+    increaseIndent(flow, indentless) {
+        this.indents.push(this.indent);
+        if (this.indent < 0)
+            this.indent = flow ? BEST_INDENT : 0;
+        else if (!indentless)
+            this.indent += BEST_INDENT;
+    }
+    popIndent() {
+        this.indent = this.indents.pop();
+    }
+    node(v, ctx) {
+        if (Array.isArray(v)) {
+            if (v.length === 0)
+                this.emptyFlow('[', ']');
+            else
+                this.blockSequence(v, ctx);
+        }
+        else if (isJsonObject(v)) {
+            const keys = goSortKeys(Object.keys(v));
+            if (keys.length === 0)
+                this.emptyFlow('{', '}');
+            else
+                this.blockMapping(v, keys);
+        }
+        else if (typeof v === 'string') {
+            const requested = v.includes('\n') ? 'literal' : plainResolvesToString(v) ? 'plain' : 'double';
+            this.scalar(v, requested, ctx);
+        }
+        else if (typeof v === 'number') {
+            this.scalar(formatNumber(v), 'plain', ctx);
+        }
+        else {
+            this.scalar(v === null ? 'null' : String(v), 'plain', ctx);
+        }
+    }
+    emptyFlow(open, close) {
+        this.writeIndicator(open, true, true, false);
+        this.increaseIndent(true, false);
+        this.popIndent();
+        this.writeIndicator(close, false, false, false);
+    }
+    blockSequence(items, ctx) {
+        this.increaseIndent(false, Boolean(ctx.mapping) && !this.indention);
+        for (const item of items) {
+            this.writeIndent();
+            this.writeIndicator('-', true, false, true);
+            this.node(item, { sequence: true });
+        }
+        this.popIndent();
+    }
+    blockMapping(obj, keys) {
+        this.increaseIndent(false, false);
+        for (const key of keys) {
+            this.writeIndent();
+            const chars = Array.from(key);
+            const simple = !analyze(chars).multiline && Buffer.byteLength(key, 'utf8') <= 128;
+            if (simple) {
+                this.node(key, { mapping: true, simpleKey: true });
+                this.writeIndicator(':', false, false, false);
+            }
+            else {
+                this.writeIndicator('?', true, false, true);
+                this.node(key, { mapping: true });
+                this.writeIndent();
+                this.writeIndicator(':', true, false, true);
+            }
+            this.node(obj[key], { mapping: true });
+        }
+        this.popIndent();
+    }
+    scalar(value, requested, ctx) {
+        const chars = Array.from(value);
+        const a = analyze(chars);
+        let style = requested;
+        if (ctx.simpleKey && a.multiline)
+            style = 'double';
+        if (style === 'plain' && (!a.blockPlainAllowed || (chars.length === 0 && ctx.simpleKey)))
+            style = 'single';
+        if (style === 'single' && !a.singleQuotedAllowed)
+            style = 'double';
+        if (style === 'literal' && (!a.blockAllowed || ctx.simpleKey))
+            style = 'double';
+        this.increaseIndent(true, false);
+        const allowBreaks = !ctx.simpleKey;
+        switch (style) {
+            case 'plain':
+                this.plain(chars, allowBreaks);
+                break;
+            case 'single':
+                this.singleQuoted(chars, allowBreaks);
+                break;
+            case 'double':
+                this.doubleQuoted(chars, allowBreaks);
+                break;
+            case 'literal':
+                this.literal(chars);
+                break;
+        }
+        this.popIndent();
+    }
+    plain(chars, allowBreaks) {
+        if (!this.whitespace)
+            this.put(' ');
+        let spaces = false;
+        let breaks = false;
+        chars.forEach((c, i) => {
+            if (c === ' ') {
+                if (allowBreaks && !spaces && this.column > BEST_WIDTH && chars[i + 1] !== ' ')
+                    this.writeIndent();
+                else
+                    this.put(c);
+                spaces = true;
+            }
+            else if (isBreak(c)) {
+                if (!breaks && c === '\n')
+                    this.putBreak();
+                this.writeBreak(c);
+                this.indention = true;
+                breaks = true;
+            }
+            else {
+                if (breaks)
+                    this.writeIndent();
+                this.put(c);
+                this.indention = false;
+                spaces = false;
+                breaks = false;
+            }
+        });
+        this.whitespace = false;
+        this.indention = false;
+    }
+    singleQuoted(chars, allowBreaks) {
+        this.writeIndicator("'", true, false, false);
+        let spaces = false;
+        let breaks = false;
+        chars.forEach((c, i) => {
+            if (c === ' ') {
+                const fold = allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1 && chars[i + 1] !== ' ';
+                if (fold)
+                    this.writeIndent();
+                else
+                    this.put(c);
+                spaces = true;
+            }
+            else if (isBreak(c)) {
+                if (!breaks && c === '\n')
+                    this.putBreak();
+                this.writeBreak(c);
+                this.indention = true;
+                breaks = true;
+            }
+            else {
+                if (breaks)
+                    this.writeIndent();
+                if (c === "'")
+                    this.put("'");
+                this.put(c);
+                this.indention = false;
+                spaces = false;
+                breaks = false;
+            }
+        });
+        this.writeIndicator("'", false, false, false);
+        this.whitespace = false;
+        this.indention = false;
+    }
+    doubleQuoted(chars, allowBreaks) {
+        this.writeIndicator('"', true, false, false);
+        // libyaml looks for a byte order mark at the start of the value, not at each character, so a
+        // value that starts with one gets every character escaped.
+        const bom = chars[0] === '\ufeff';
+        let spaces = false;
+        chars.forEach((c, i) => {
+            if (bom || !isPrintable(c) || isBreak(c) || c === '"' || c === '\\') {
+                this.put('\\');
+                for (const e of encode_escape(c))
+                    this.put(e);
+                spaces = false;
+            }
+            else if (c === ' ') {
+                if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1) {
+                    this.writeIndent();
+                    if (chars[i + 1] === ' ')
+                        this.put('\\');
+                }
+                else {
+                    this.put(c);
+                }
+                spaces = true;
+            }
+            else {
+                this.put(c);
+                spaces = false;
+            }
+        });
+        this.writeIndicator('"', false, false, false);
+        this.whitespace = false;
+        this.indention = false;
+    }
+    literal(chars) {
+        this.writeIndicator('|', true, false, false);
+        this.blockScalarHints(chars);
+        this.putBreak();
+        this.indention = true;
+        this.whitespace = true;
+        let breaks = true;
+        for (const c of chars) {
+            if (isBreak(c)) {
+                this.writeBreak(c);
+                this.indention = true;
+                breaks = true;
+            }
+            else {
+                if (breaks)
+                    this.writeIndent();
+                this.put(c);
+                this.indention = false;
+                breaks = false;
+            }
+        }
+    }
+    blockScalarHints(chars) {
+        if (chars[0] === ' ' || isBreak(chars[0]))
+            this.writeIndicator(String(BEST_INDENT), false, false, false);
+        let chomp = '';
+        const last = chars.length - 1;
+        if (chars.length === 0 || !isBreak(chars[last]))
+            chomp = '-';
+        else if (last === 0 || isBreak(chars[last - 1]))
+            chomp = '+';
+        if (chomp)
+            this.writeIndicator(chomp, false, false, false);
+    }
+}
+/** sigs.k8s.io/yaml JSONToYAML for a value that has been through encoding/json. */
+function encodeYAML(v) {
+    return new Emitter().document(v);
+}
+
 ;// CONCATENATED MODULE: ./src/cluster/kubeconfig.ts
 // Kubeconfig handling as kind does it (kind-spec §5.9, §6.2): the admin.conf of the bootstrap control
 // plane renamed to kind-<name>, pointed at the host port, merged under a lock into the target file.
+
 
 
 
@@ -73427,9 +74174,9 @@ function sortKeys(value) {
     }
     return value;
 }
-/** Serialises with sorted keys, as kind's sigs.k8s.io/yaml writer does. */
+/** Serialises as kind's sigs.k8s.io/yaml writer does: sorted keys, go-yaml's layout (`- ` lists unindented). */
 function serializeKubeconfig(doc) {
-    return dist.stringify(sortKeys(doc), { lineWidth: 0 });
+    return encodeYAML(sortKeys(doc));
 }
 function parseKubeconfig(text, source) {
     if (text.trim() === '')
@@ -73468,12 +74215,19 @@ function upsert(list, item) {
         result.push(item);
     return result;
 }
-/** Merges kind's entries into an existing kubeconfig: same names replaced in place, others appended. */
+const ENTRY_FIELDS = ['clusters', 'users', 'contexts', 'current-context'];
+/** The fields kind keeps as they are (its Config's OtherFields): apiVersion, kind, preferences, ... */
+function otherFields(doc) {
+    return Object.fromEntries(Object.entries(doc).filter(([k]) => !ENTRY_FIELDS.includes(k)));
+}
+/**
+ * Merges kind's entries into an existing kubeconfig: same names replaced in place, others appended. As
+ * kind, a file without other fields gets those of the cluster's admin.conf (apiVersion, kind, and
+ * `preferences` only when the admin.conf has it: the kubeadm of v1.37 writes none).
+ */
 function mergeKubeconfig(existing, kind) {
-    const hadOtherFields = Object.keys(existing).some(k => !['clusters', 'users', 'contexts', 'current-context'].includes(k));
-    const merged = hadOtherFields
-        ? { ...existing }
-        : { apiVersion: kind.apiVersion ?? 'v1', kind: kind.kind ?? 'Config', preferences: kind.preferences ?? {}, ...existing };
+    const hadOtherFields = Object.keys(otherFields(existing)).length > 0;
+    const merged = hadOtherFields ? { ...existing } : { ...otherFields(kind), ...existing };
     merged.clusters = upsert(existing.clusters, kind.clusters[0]);
     merged.users = upsert(existing.users, kind.users[0]);
     merged.contexts = upsert(existing.contexts, kind.contexts[0]);
@@ -73942,9 +74696,9 @@ class VersionParseError extends Error {
 }
 const VERSION_RE = /^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$/;
 const EXTRA_RE = /^(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?\s*$/;
-const UINT64_MAX = 2n ** 64n - 1n;
+const version_UINT64_MAX = 2n ** 64n - 1n;
 function parseUint(s) {
-    if (!/^[0-9]+$/.test(s) || BigInt(s) > UINT64_MAX)
+    if (!/^[0-9]+$/.test(s) || BigInt(s) > version_UINT64_MAX)
         return undefined;
     return Number(s);
 }
@@ -74074,10 +74828,131 @@ function semver(s) {
 
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/cluster/phases.ts
+const silentReporter = {
+    info: () => undefined,
+    warning: () => undefined,
+    group: (_title, fn) => fn()
+};
+class PhaseError extends Error {
+    phase;
+    cause;
+    constructor(phase, cause) {
+        super(`${phase}: ${cause instanceof Error ? cause.message : String(cause)}`);
+        this.phase = phase;
+        this.cause = cause;
+        this.name = 'PhaseError';
+    }
+}
+class Phases {
+    reporter;
+    timings = [];
+    /** Phases running now, in the order they started (a phase may run inside or beside another). */
+    #running = [];
+    constructor(reporter) {
+        this.reporter = reporter;
+    }
+    /**
+     * The phase the creation is in now: the innermost phase still running, with the others running
+     * beside it (a cancellation names them all). Undefined between phases.
+     */
+    current() {
+        if (this.#running.length === 0)
+            return undefined;
+        // The last started is the innermost; those started before it and still running are its parents
+        // (a group) or ran beside it. Parents are left out: they only say "somewhere in here".
+        const innermost = this.#running[this.#running.length - 1];
+        const beside = this.#running.slice(0, -1).filter(p => !this.#parents.has(p));
+        return [...beside, innermost].join(', ');
+    }
+    #parents = new Set();
+    /** Runs a phase in its own log group; concurrent phases should use `timed` to avoid interleaved groups. */
+    async group(phase, fn) {
+        this.#parents.add(phase);
+        try {
+            return await this.reporter.group(phase, () => this.timed(phase, fn));
+        }
+        finally {
+            this.#parents.delete(phase);
+        }
+    }
+    async timed(phase, fn) {
+        const start = performance.now();
+        this.#running.push(phase);
+        try {
+            return await fn();
+        }
+        catch (error) {
+            throw error instanceof PhaseError ? error : new PhaseError(phase, error);
+        }
+        finally {
+            this.#running.splice(this.#running.lastIndexOf(phase), 1);
+            const seconds = Math.round((performance.now() - start) / 10) / 100;
+            this.timings.push({ phase, seconds });
+            this.reporter.info(`${phase}: ${seconds.toFixed(2)} s`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cluster/kubelet-failure.ts
+
+
+// The kubelet's last words when it exits at start: run.go's `"command failed" err="..."`.
+const KUBELET_EXIT = /"command failed" err="((?:[^"\\]|\\.)*)"/;
+/** The reason of the kubelet's last failed start in a journal, unescaped; undefined when it never failed so. */
+function kubeletStartFailure(journal) {
+    let found;
+    for (const line of journal.split('\n')) {
+        const match = KUBELET_EXIT.exec(line);
+        if (match)
+            found = match[1].replace(/\\(.)/g, '$1');
+    }
+    return found;
+}
+/** A failed kubeadm command whose node's kubelet does not start: the kubelet's reason comes first. */
+class KubeletStartError extends NodeCommandError {
+    kubeletReason;
+    constructor(kubeletReason, failed) {
+        super(failed.node, failed.command, failed.result);
+        this.kubeletReason = kubeletReason;
+        this.message = `the kubelet on node ${failed.node} does not start: ${kubeletReason}\n${this.message}`;
+        this.name = 'KubeletStartError';
+    }
+}
+/**
+ * The error to report for a kubeadm command that failed on a node: the same one, or a KubeletStartError
+ * when the node's kubelet journal says it exits at start. Asking must not hide the first failure.
+ */
+async function withKubeletReason(docker, error) {
+    // A timed phase wraps what failed in it: the phase stays, its cause gains the reason.
+    if (error instanceof PhaseError) {
+        const cause = await withKubeletReason(docker, error.cause);
+        return cause === error.cause ? error : new PhaseError(error.phase, cause);
+    }
+    if (!(error instanceof NodeCommandError) || error instanceof KubeletStartError)
+        return error;
+    try {
+        const journal = await docker.exec(error.node, ['sh', '-c', CRASH_LOOP_JOURNAL], { privileged: true });
+        const reason = journal.exitCode === 0 ? kubeletStartFailure(journal.stdout) : undefined;
+        return reason ? new KubeletStartError(reason, error) : error;
+    }
+    catch {
+        return error;
+    }
+}
+// The journal only when the kubelet is not running now: the same main process 2 s apart is a kubelet that
+// started (its failures at boot, before kubeadm wrote its config, are old news); a crash loop (kind's unit
+// restarts it every second) shows another process or none.
+const CRASH_LOOP_JOURNAL = `pid() { systemctl show -p MainPID --value kubelet.service; }
+a=$(pid); sleep 2; b=$(pid)
+if [ "$a" = "$b" ] && [ "$b" != 0 ]; then exit 0; fi
+exec journalctl --no-pager -o cat -u kubelet.service -n 300`;
+
 ;// CONCATENATED MODULE: ./src/cluster/kubeadm-commands.ts
 // kubeadm in the nodes: init, join, and the phases of either run ahead of them. Every run keeps its whole
 // output in the node's /var/log/kind-action/, where the log export picks it up: kubeadm's own words are
 // what explains a failed init or join.
+
 
 
 
@@ -74193,7 +75068,12 @@ function kubeadmJoinArgs(kubeadmConf) {
     return carriesSkipPhases(kubeadmDocuments(kubeadmConf)) ? args : [...args, '--skip-phases=preflight'];
 }
 async function kubeadmJoin(docker, node, kubeadmConf, onLine) {
-    await kubeadm(docker, node, kubeadmJoinArgs(kubeadmConf), 'kubeadm-join', onLine);
+    try {
+        await kubeadm(docker, node, kubeadmJoinArgs(kubeadmConf), 'kubeadm-join', onLine);
+    }
+    catch (error) {
+        throw await withKubeletReason(docker, error);
+    }
 }
 /** Whether a kubeadm config skips a phase that writeConfigAndPrepareInit or prepareJoinPhases would run. */
 function skipsCertificatePhases(kubeadmConf) {
@@ -74885,7 +75765,7 @@ class TomlDate extends Date {
 
 
 
-function isDigit(char, base = 10) {
+function extract_isDigit(char, base = 10) {
     return base === 16
         ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
         : (char > 0x2f && char < 0x30 + base);
@@ -74993,7 +75873,7 @@ function parseNumber(ctx, startPtr, startChr, sign, endChr) {
             TomlError.x('illegal leading zero', ctx, startPtr);
     }
     // If the 1st char is not a digit by now, then it's not a valid TOML value at all
-    else if (!isDigit(c))
+    else if (!extract_isDigit(c))
         TomlError.x('invalid value', ctx, startPtr);
     while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
         if (!state)
@@ -75017,7 +75897,7 @@ function parseNumber(ctx, startPtr, startChr, sign, endChr) {
             state = 6;
         }
         // All special cases have been handled; only digits are allowed here
-        else if (!isDigit(c))
+        else if (!extract_isDigit(c))
             TomlError.x(`illegal character in numeric literal`, ctx);
         // Clear state flags
         else if (state > 9)
@@ -75049,7 +75929,7 @@ function parseIntegerBaseN(ctx, startPtr, base, endChr) {
             underscore = 3;
         }
         // We only need to check if the number is a valid digit, nothing else is permitted
-        else if (!isDigit(c, base))
+        else if (!extract_isDigit(c, base))
             TomlError.x(`illegal character in numeric literal`, ctx);
         // Clear underscore flag
         else if (underscore & 1)
@@ -75078,16 +75958,16 @@ function parseInteger(ctx, str, base, startPtr) {
 }
 function parseDate(ctx, c, endChr) {
     let startPtr = ctx.p++, unsafeSeparator;
-    if (!isDigit(c) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
-        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+    if (!extract_isDigit(c) ||
+        !extract_isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !extract_isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !extract_isDigit(ctx.s.charCodeAt(ctx.p++))) {
         return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
     }
     ctx.p += 5;
-    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+    if (!extract_isDigit(ctx.s.charCodeAt(ctx.p++)))
         TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
-    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !extract_isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
         let t = ctx.s.slice(startPtr, ctx.p);
         return readDate(ctx, t, 3, false, startPtr);
     }
@@ -75096,7 +75976,7 @@ function parseDate(ctx, c, endChr) {
     if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
         ctx.p += 3;
     if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
-        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+        while (extract_isDigit(ctx.s.charCodeAt(++ctx.p)))
             ;
     if (c = ctx.s.charCodeAt(ctx.p)) {
         if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
@@ -75115,13 +75995,13 @@ function parseDate(ctx, c, endChr) {
 }
 function parseTime(ctx, c, endChr) {
     let start = ctx.p;
-    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+    if (!extract_isDigit(c) || !extract_isDigit(ctx.s.charCodeAt(++ctx.p))) {
         return parseNumber(ctx, --ctx.p, c, 0, endChr);
     }
     if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
         ctx.p += 3;
     if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
-        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+        while (extract_isDigit(ctx.s.charCodeAt(++ctx.p)))
             ;
     let t = ctx.s.slice(start, ctx.p);
     return readDate(ctx, t, 4, false, start);
@@ -76708,752 +77588,6 @@ class KubeadmConfigError extends Error {
     name = 'KubeadmConfigError';
 }
 
-;// CONCATENATED MODULE: ./src/kubeadm/json.ts
-// The value model shared by the YAML codec and the patchers: what encoding/json produces when it
-// decodes into interface{} (objects, arrays, strings, numbers, booleans, null).
-function isJsonObject(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function deepEqual(a, b) {
-    if (a === b)
-        return true;
-    if (Array.isArray(a)) {
-        return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-    }
-    if (isJsonObject(a) && isJsonObject(b)) {
-        const ka = Object.keys(a);
-        if (ka.length !== Object.keys(b).length)
-            return false;
-        return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
-    }
-    return false;
-}
-function deepClone(v) {
-    if (Array.isArray(v))
-        return v.map((x) => deepClone(x));
-    if (isJsonObject(v)) {
-        const out = newObject();
-        for (const k of Object.keys(v))
-            out[k] = deepClone(v[k]);
-        return out;
-    }
-    return v;
-}
-/** An object without a prototype, so that keys such as `__proto__` behave like any other key. */
-function newObject() {
-    return Object.create(null);
-}
-
-;// CONCATENATED MODULE: ./src/kubeadm/goyaml/float.ts
-// Go's strconv.FormatFloat(f, 'g', -1, bits), which go-yaml uses for floats and sigs.k8s.io/yaml
-// for float map keys. It differs from JavaScript's Number#toString: exponents have at least two
-// digits and the exponent form starts at 1e+06 or below 1e-04 (JS: 1e+21 and 1e-7).
-function shortestDecimal(abs, bits) {
-    let exp = '';
-    if (bits === 64) {
-        exp = abs.toExponential();
-    }
-    else {
-        const target = Math.fround(abs);
-        for (let p = 1; p <= 9; p++) {
-            exp = target.toExponential(p - 1);
-            if (Math.fround(Number(exp)) === target)
-                break;
-        }
-    }
-    const [mantissa, e] = exp.split('e');
-    const digits = mantissa.replace('.', '').replace(/0+$/, '') || '0';
-    return { digits, point: Number(e) + 1 };
-}
-function formatG(neg, { digits, point }) {
-    const sign = neg ? '-' : '';
-    const exp = point - 1;
-    if (exp < -4 || exp >= 6) {
-        const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-        const e = Math.abs(exp);
-        return `${sign}${mantissa}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
-    }
-    if (point <= 0)
-        return `${sign}0.${'0'.repeat(-point)}${digits}`;
-    if (point >= digits.length)
-        return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
-    return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-}
-function special(f) {
-    if (Number.isNaN(f))
-        return '.nan';
-    if (f === Number.POSITIVE_INFINITY)
-        return '.inf';
-    if (f === Number.NEGATIVE_INFINITY)
-        return '-.inf';
-    if (f === 0)
-        return Object.is(f, -0) ? '-0' : '0';
-    return undefined;
-}
-/** go-yaml's rendering of a float64 value. */
-function formatFloat64(f) {
-    return special(f) ?? formatG(f < 0, shortestDecimal(Math.abs(f), 64));
-}
-/** sigs.k8s.io/yaml's rendering of a float map key (formatted as a float32). */
-function formatFloat32Key(f) {
-    return special(f) ?? formatG(f < 0, shortestDecimal(Math.abs(f), 32));
-}
-
-;// CONCATENATED MODULE: ./src/kubeadm/goyaml/keys.ts
-// The order in which go-yaml v2 writes map keys. It is not plain code-unit order: runs of digits
-// compare as numbers (`v9` < `v10`) and non-letters sort before letters (`a_b` < `aB`).
-const LETTER = /\p{L}/u;
-const DIGIT = /\p{Nd}/u;
-function isLetter(c) {
-    return LETTER.test(c);
-}
-function keys_isDigit(c) {
-    return DIGIT.test(c);
-}
-function digitValue(c) {
-    return BigInt(c.codePointAt(0) - 48);
-}
-/** go-yaml v2 keyList.Less for two string keys. */
-function goKeyLess(a, b) {
-    const ar = Array.from(a);
-    const br = Array.from(b);
-    for (let i = 0; i < ar.length && i < br.length; i++) {
-        const ac = ar[i];
-        const bc = br[i];
-        if (ac === bc)
-            continue;
-        const al = isLetter(ac);
-        const bl = isLetter(bc);
-        if (al && bl)
-            return ac.codePointAt(0) < bc.codePointAt(0);
-        if (al || bl)
-            return bl;
-        let an = 0n;
-        let bn = 0n;
-        if (ac === '0' || bc === '0') {
-            // A zero inside a number that already started with a non-zero digit is part of that number.
-            for (let j = i - 1; j >= 0 && keys_isDigit(ar[j]); j--) {
-                if (ar[j] !== '0') {
-                    an = 1n;
-                    bn = 1n;
-                    break;
-                }
-            }
-        }
-        let ai = i;
-        // Go accumulates in an int64 and silently wraps around on long digit runs.
-        for (; ai < ar.length && keys_isDigit(ar[ai]); ai++)
-            an = BigInt.asIntN(64, an * 10n + digitValue(ar[ai]));
-        let bi = i;
-        for (; bi < br.length && keys_isDigit(br[bi]); bi++)
-            bn = BigInt.asIntN(64, bn * 10n + digitValue(br[bi]));
-        if (an !== bn)
-            return an < bn;
-        if (ai !== bi)
-            return ai < bi;
-        return ac.codePointAt(0) < bc.codePointAt(0);
-    }
-    return ar.length < br.length;
-}
-function goSortKeys(keys) {
-    return [...keys].sort((x, y) => (goKeyLess(x, y) ? -1 : goKeyLess(y, x) ? 1 : 0));
-}
-
-;// CONCATENATED MODULE: ./src/kubeadm/goyaml/resolve.ts
-// How go-yaml v2 (the YAML library under sigs.k8s.io/yaml, which kind uses for every kubeadm
-// document) decides what an unquoted scalar means. It implements YAML 1.1, so `yes`, `on`, `y`,
-// `0o17`, `0x1F`, `1_000` and dates are not plain strings. The same rules decide, on output, whether
-// a string must be quoted: go-yaml quotes exactly the strings that would not read back as strings.
-const TRUE = ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'];
-const FALSE = ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'];
-const NULL = ['', '~', 'null', 'Null', 'NULL'];
-const KEYWORDS = new Map([
-    ...TRUE.map((s) => [s, { tag: 'bool', value: true }]),
-    ...FALSE.map((s) => [s, { tag: 'bool', value: false }]),
-    ...NULL.map((s) => [s, { tag: 'null', value: null }]),
-    ...['.nan', '.NaN', '.NAN'].map((s) => [s, { tag: 'float', value: Number.NaN }]),
-    ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((s) => [s, { tag: 'float', value: Number.POSITIVE_INFINITY }]),
-    ...['-.inf', '-.Inf', '-.INF'].map((s) => [s, { tag: 'float', value: Number.NEGATIVE_INFINITY }]),
-    ['<<', { tag: 'merge', value: '<<' }]
-]);
-function hintOf(s) {
-    if (s === '')
-        return 'map';
-    const c = s[0];
-    if (c === '+' || c === '-')
-        return 'sign';
-    if (c >= '0' && c <= '9')
-        return 'digit';
-    if ('yYnNtTfFoO~'.includes(c))
-        return 'map';
-    if (c === '.')
-        return 'dot';
-    return undefined;
-}
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const resolve_UINT64_MAX = 2n ** 64n - 1n;
-/** Go's strconv.ParseInt/ParseUint with base 0: sign, then 0b/0o/0x/0 prefixes; undefined on failure. */
-function parseGoInteger(s, signed) {
-    const m = /^([+-]?)(0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
-    if (!m)
-        return undefined;
-    const sign = m[1];
-    if (!signed && sign !== '')
-        return undefined;
-    let body = m[2];
-    let n;
-    if (/^0[oO]/.test(body))
-        n = BigInt('0o' + body.slice(2));
-    else if (/^0[0-7]+$/.test(body))
-        n = BigInt('0o' + body.slice(1));
-    else {
-        if (/^0[bBxX]/.test(body))
-            body = '0' + body[1].toLowerCase() + body.slice(2);
-        n = BigInt(body);
-    }
-    if (sign === '-')
-        n = -n;
-    if (signed ? n < INT64_MIN || n > INT64_MAX : n > resolve_UINT64_MAX)
-        return undefined;
-    return n;
-}
-/** Go's strconv.ParseFloat for the decimal forms that can reach it here; undefined on failure. */
-function parseGoFloat(s) {
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s))
-        return undefined;
-    const v = Number(s);
-    // Go reports a range error (and go-yaml then gives up on the float reading) on overflow.
-    return Number.isFinite(v) ? v : undefined;
-}
-function daysIn(month, year) {
-    if (month === 2)
-        return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-    return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-// The four layouts go-yaml v2 tries with time.Parse. time.Parse accepts 1- or 2-digit fields for
-// these layouts and validates ranges, and accepts fractional seconds after the seconds field.
-const TIMESTAMP_LAYOUTS = [
-    /^(\d{4})-(\d{1,2})-(\d{1,2})[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
-    /^(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?$/,
-    /^(\d{4})-(\d{1,2})-(\d{1,2})$/
-];
-function isGoTimestamp(s) {
-    if (!/^\d{4}-/.test(s))
-        return false;
-    for (const layout of TIMESTAMP_LAYOUTS) {
-        const m = layout.exec(s);
-        if (!m)
-            continue;
-        const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-        if (month < 1 || month > 12 || day < 1 || day > daysIn(month, year))
-            continue;
-        if (m[4] !== undefined) {
-            if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59)
-                continue;
-            const zone = m[8];
-            if (zone !== undefined && zone !== 'Z') {
-                const [zh, zm] = zone.slice(1).split(':').map(Number);
-                if (zh > 24 || zm > 59)
-                    continue;
-            }
-        }
-        return true;
-    }
-    return false;
-}
-function intResult(n) {
-    return { tag: 'int', value: Number(n) };
-}
-/** go-yaml v2 `resolve("", s)`: the meaning of an untagged plain scalar. */
-function resolvePlain(s) {
-    const hint = hintOf(s);
-    if (hint === undefined)
-        return { tag: 'str', value: s };
-    const keyword = KEYWORDS.get(s);
-    if (keyword)
-        return keyword;
-    switch (hint) {
-        case 'map':
-            break;
-        case 'dot': {
-            const v = parseGoFloat(s);
-            if (v !== undefined)
-                return { tag: 'float', value: v };
-            break;
-        }
-        case 'digit':
-        case 'sign': {
-            if (isGoTimestamp(s))
-                return { tag: 'timestamp', value: s };
-            const plain = s.replaceAll('_', '');
-            const signed = parseGoInteger(plain, true);
-            if (signed !== undefined)
-                return intResult(signed);
-            const unsigned = parseGoInteger(plain, false);
-            if (unsigned !== undefined)
-                return intResult(unsigned);
-            if (YAML_STYLE_FLOAT.test(plain)) {
-                const v = parseGoFloat(plain);
-                if (v !== undefined)
-                    return { tag: 'float', value: v };
-            }
-            const bin = /^(-?)0b([01]+)$/.exec(plain);
-            if (bin) {
-                const n = BigInt('0b' + bin[2]) * (bin[1] === '-' ? -1n : 1n);
-                if (n >= INT64_MIN && n <= resolve_UINT64_MAX)
-                    return intResult(n);
-            }
-            break;
-        }
-    }
-    return { tag: 'str', value: s };
-}
-// go-yaml quotes strings that look like YAML 1.1 base-60 floats (`1:20`) although it no longer reads
-// them as numbers, for the sake of other parsers.
-const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
-function isBase60Float(s) {
-    if (s === '')
-        return false;
-    const c = s[0];
-    if (!(c === '+' || c === '-' || (c >= '0' && c <= '9')) || !s.includes(':'))
-        return false;
-    return BASE60_FLOAT.test(s);
-}
-/** Whether go-yaml would write this string without quotes (before the emitter's own checks). */
-function plainResolvesToString(s) {
-    return resolvePlain(s).tag === 'str' && !isBase60Float(s);
-}
-
-;// CONCATENATED MODULE: ./src/kubeadm/goyaml/encode.ts
-// JSON value -> YAML text, byte for byte as sigs.k8s.io/yaml's JSONToYAML (go-yaml v2, a port of
-// libyaml's emitter). kind passes every kubeadm document through it, so this decides the exact
-// quoting, key order, sequence indentation and the folding of long lines at 80 columns.
-// The emitter state machine is reproduced only for what JSON values need: block mappings and
-// sequences, `{}`/`[]` for empty ones, and scalars.
-
-
-
-
-const BEST_INDENT = 2;
-const BEST_WIDTH = 80;
-function isBreak(c) {
-    return c === '\r' || c === '\n' || c === '\u0085' || c === '\u2028' || c === '\u2029';
-}
-function isBlank(c) {
-    return c === ' ' || c === '\t';
-}
-function isPrintable(c) {
-    const cp = c.codePointAt(0);
-    return (cp === 0x0a ||
-        (cp >= 0x20 && cp <= 0x7e) ||
-        (cp >= 0xa0 && cp <= 0xd7ff) ||
-        (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff));
-}
-// libyaml's yaml_emitter_analyze_scalar, reduced to the block context (flow_level 0).
-function analyze(chars) {
-    if (chars.length === 0) {
-        return { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false };
-    }
-    const head = chars.slice(0, 3).join('');
-    let blockIndicators = head === '---' || head === '...';
-    let lineBreaks = false;
-    let specialCharacters = false;
-    let leadingSpace = false;
-    let leadingBreak = false;
-    let trailingSpace = false;
-    let trailingBreak = false;
-    let breakSpace = false;
-    let spaceBreak = false;
-    let precededByWhitespace = true;
-    let previousSpace = false;
-    let previousBreak = false;
-    chars.forEach((c, i) => {
-        const followedByWhitespace = i + 1 >= chars.length || isBlank(chars[i + 1]);
-        if (i === 0) {
-            if ('#,[]{}&*!|>\'"%@`'.includes(c))
-                blockIndicators = true;
-            else if ((c === '?' || c === ':' || c === '-') && followedByWhitespace)
-                blockIndicators = true;
-        }
-        else if (c === ':' && followedByWhitespace) {
-            blockIndicators = true;
-        }
-        else if (c === '#' && precededByWhitespace) {
-            blockIndicators = true;
-        }
-        if (!isPrintable(c))
-            specialCharacters = true;
-        if (c === ' ') {
-            if (i === 0)
-                leadingSpace = true;
-            if (i === chars.length - 1)
-                trailingSpace = true;
-            if (previousBreak)
-                breakSpace = true;
-            previousSpace = true;
-            previousBreak = false;
-        }
-        else if (isBreak(c)) {
-            lineBreaks = true;
-            if (i === 0)
-                leadingBreak = true;
-            if (i === chars.length - 1)
-                trailingBreak = true;
-            if (previousSpace)
-                spaceBreak = true;
-            previousSpace = false;
-            previousBreak = true;
-        }
-        else {
-            previousSpace = false;
-            previousBreak = false;
-        }
-        precededByWhitespace = isBlank(c) || isBreak(c) || c === '\0';
-    });
-    const a = { multiline: lineBreaks, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true };
-    if (leadingSpace || leadingBreak || trailingSpace || trailingBreak)
-        a.blockPlainAllowed = false;
-    if (trailingSpace)
-        a.blockAllowed = false;
-    if (breakSpace) {
-        a.blockPlainAllowed = false;
-        a.singleQuotedAllowed = false;
-    }
-    if (spaceBreak || specialCharacters) {
-        a.blockPlainAllowed = false;
-        a.singleQuotedAllowed = false;
-        a.blockAllowed = false;
-    }
-    if (lineBreaks || blockIndicators)
-        a.blockPlainAllowed = false;
-    return a;
-}
-const ESCAPES = {
-    0x00: '0',
-    0x07: 'a',
-    0x08: 'b',
-    0x09: 't',
-    0x0a: 'n',
-    0x0b: 'v',
-    0x0c: 'f',
-    0x0d: 'r',
-    0x1b: 'e',
-    0x22: '"',
-    0x5c: '\\',
-    0x85: 'N',
-    0xa0: '_',
-    0x2028: 'L',
-    0x2029: 'P'
-};
-function encode_escape(c) {
-    const cp = c.codePointAt(0);
-    const named = ESCAPES[cp];
-    if (named !== undefined)
-        return named;
-    const [letter, width] = cp <= 0xff ? ['x', 2] : cp <= 0xffff ? ['u', 4] : ['U', 8];
-    return letter + cp.toString(16).toUpperCase().padStart(width, '0');
-}
-/** What go-yaml writes for a number that came out of a JSON document. */
-function formatNumber(n) {
-    // encoding/json writes integral float64 values below 1e21 as plain digits (shortest round-trip
-    // digits, zero padded, as Number#toString does); go-yaml reads those back as int64 or uint64 when
-    // they fit and as float64 otherwise.
-    if (Number.isInteger(n) && Math.abs(n) < 1e21) {
-        const digits = String(n);
-        const big = BigInt(digits);
-        if (big >= -(2n ** 63n) && big < 2n ** 64n)
-            return digits;
-    }
-    return formatFloat64(n);
-}
-class Emitter {
-    out = [];
-    column = 0;
-    whitespace = true;
-    indention = true;
-    indent = -1;
-    indents = [];
-    document(v) {
-        this.node(v, {});
-        this.writeIndent();
-        return this.out.join('');
-    }
-    put(c) {
-        this.out.push(c);
-        this.column++;
-    }
-    putBreak() {
-        this.out.push('\n');
-        this.column = 0;
-    }
-    writeBreak(c) {
-        if (c === '\n') {
-            this.putBreak();
-        }
-        else {
-            this.out.push(c);
-            this.column = 0;
-        }
-    }
-    writeIndent() {
-        const indent = Math.max(this.indent, 0);
-        if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace))
-            this.putBreak();
-        while (this.column < indent)
-            this.put(' ');
-        this.whitespace = true;
-        this.indention = true;
-    }
-    writeIndicator(indicator, needWhitespace, isWhitespace, isIndention) {
-        if (needWhitespace && !this.whitespace)
-            this.put(' ');
-        for (const c of indicator)
-            this.put(c);
-        this.whitespace = isWhitespace;
-        this.indention = this.indention && isIndention;
-    }
-    increaseIndent(flow, indentless) {
-        this.indents.push(this.indent);
-        if (this.indent < 0)
-            this.indent = flow ? BEST_INDENT : 0;
-        else if (!indentless)
-            this.indent += BEST_INDENT;
-    }
-    popIndent() {
-        this.indent = this.indents.pop();
-    }
-    node(v, ctx) {
-        if (Array.isArray(v)) {
-            if (v.length === 0)
-                this.emptyFlow('[', ']');
-            else
-                this.blockSequence(v, ctx);
-        }
-        else if (isJsonObject(v)) {
-            const keys = goSortKeys(Object.keys(v));
-            if (keys.length === 0)
-                this.emptyFlow('{', '}');
-            else
-                this.blockMapping(v, keys);
-        }
-        else if (typeof v === 'string') {
-            const requested = v.includes('\n') ? 'literal' : plainResolvesToString(v) ? 'plain' : 'double';
-            this.scalar(v, requested, ctx);
-        }
-        else if (typeof v === 'number') {
-            this.scalar(formatNumber(v), 'plain', ctx);
-        }
-        else {
-            this.scalar(v === null ? 'null' : String(v), 'plain', ctx);
-        }
-    }
-    emptyFlow(open, close) {
-        this.writeIndicator(open, true, true, false);
-        this.increaseIndent(true, false);
-        this.popIndent();
-        this.writeIndicator(close, false, false, false);
-    }
-    blockSequence(items, ctx) {
-        this.increaseIndent(false, Boolean(ctx.mapping) && !this.indention);
-        for (const item of items) {
-            this.writeIndent();
-            this.writeIndicator('-', true, false, true);
-            this.node(item, { sequence: true });
-        }
-        this.popIndent();
-    }
-    blockMapping(obj, keys) {
-        this.increaseIndent(false, false);
-        for (const key of keys) {
-            this.writeIndent();
-            const chars = Array.from(key);
-            const simple = !analyze(chars).multiline && Buffer.byteLength(key, 'utf8') <= 128;
-            if (simple) {
-                this.node(key, { mapping: true, simpleKey: true });
-                this.writeIndicator(':', false, false, false);
-            }
-            else {
-                this.writeIndicator('?', true, false, true);
-                this.node(key, { mapping: true });
-                this.writeIndent();
-                this.writeIndicator(':', true, false, true);
-            }
-            this.node(obj[key], { mapping: true });
-        }
-        this.popIndent();
-    }
-    scalar(value, requested, ctx) {
-        const chars = Array.from(value);
-        const a = analyze(chars);
-        let style = requested;
-        if (ctx.simpleKey && a.multiline)
-            style = 'double';
-        if (style === 'plain' && (!a.blockPlainAllowed || (chars.length === 0 && ctx.simpleKey)))
-            style = 'single';
-        if (style === 'single' && !a.singleQuotedAllowed)
-            style = 'double';
-        if (style === 'literal' && (!a.blockAllowed || ctx.simpleKey))
-            style = 'double';
-        this.increaseIndent(true, false);
-        const allowBreaks = !ctx.simpleKey;
-        switch (style) {
-            case 'plain':
-                this.plain(chars, allowBreaks);
-                break;
-            case 'single':
-                this.singleQuoted(chars, allowBreaks);
-                break;
-            case 'double':
-                this.doubleQuoted(chars, allowBreaks);
-                break;
-            case 'literal':
-                this.literal(chars);
-                break;
-        }
-        this.popIndent();
-    }
-    plain(chars, allowBreaks) {
-        if (!this.whitespace)
-            this.put(' ');
-        let spaces = false;
-        let breaks = false;
-        chars.forEach((c, i) => {
-            if (c === ' ') {
-                if (allowBreaks && !spaces && this.column > BEST_WIDTH && chars[i + 1] !== ' ')
-                    this.writeIndent();
-                else
-                    this.put(c);
-                spaces = true;
-            }
-            else if (isBreak(c)) {
-                if (!breaks && c === '\n')
-                    this.putBreak();
-                this.writeBreak(c);
-                this.indention = true;
-                breaks = true;
-            }
-            else {
-                if (breaks)
-                    this.writeIndent();
-                this.put(c);
-                this.indention = false;
-                spaces = false;
-                breaks = false;
-            }
-        });
-        this.whitespace = false;
-        this.indention = false;
-    }
-    singleQuoted(chars, allowBreaks) {
-        this.writeIndicator("'", true, false, false);
-        let spaces = false;
-        let breaks = false;
-        chars.forEach((c, i) => {
-            if (c === ' ') {
-                const fold = allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1 && chars[i + 1] !== ' ';
-                if (fold)
-                    this.writeIndent();
-                else
-                    this.put(c);
-                spaces = true;
-            }
-            else if (isBreak(c)) {
-                if (!breaks && c === '\n')
-                    this.putBreak();
-                this.writeBreak(c);
-                this.indention = true;
-                breaks = true;
-            }
-            else {
-                if (breaks)
-                    this.writeIndent();
-                if (c === "'")
-                    this.put("'");
-                this.put(c);
-                this.indention = false;
-                spaces = false;
-                breaks = false;
-            }
-        });
-        this.writeIndicator("'", false, false, false);
-        this.whitespace = false;
-        this.indention = false;
-    }
-    doubleQuoted(chars, allowBreaks) {
-        this.writeIndicator('"', true, false, false);
-        // libyaml looks for a byte order mark at the start of the value, not at each character, so a
-        // value that starts with one gets every character escaped.
-        const bom = chars[0] === '\ufeff';
-        let spaces = false;
-        chars.forEach((c, i) => {
-            if (bom || !isPrintable(c) || isBreak(c) || c === '"' || c === '\\') {
-                this.put('\\');
-                for (const e of encode_escape(c))
-                    this.put(e);
-                spaces = false;
-            }
-            else if (c === ' ') {
-                if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1) {
-                    this.writeIndent();
-                    if (chars[i + 1] === ' ')
-                        this.put('\\');
-                }
-                else {
-                    this.put(c);
-                }
-                spaces = true;
-            }
-            else {
-                this.put(c);
-                spaces = false;
-            }
-        });
-        this.writeIndicator('"', false, false, false);
-        this.whitespace = false;
-        this.indention = false;
-    }
-    literal(chars) {
-        this.writeIndicator('|', true, false, false);
-        this.blockScalarHints(chars);
-        this.putBreak();
-        this.indention = true;
-        this.whitespace = true;
-        let breaks = true;
-        for (const c of chars) {
-            if (isBreak(c)) {
-                this.writeBreak(c);
-                this.indention = true;
-                breaks = true;
-            }
-            else {
-                if (breaks)
-                    this.writeIndent();
-                this.put(c);
-                this.indention = false;
-                breaks = false;
-            }
-        }
-    }
-    blockScalarHints(chars) {
-        if (chars[0] === ' ' || isBreak(chars[0]))
-            this.writeIndicator(String(BEST_INDENT), false, false, false);
-        let chomp = '';
-        const last = chars.length - 1;
-        if (chars.length === 0 || !isBreak(chars[last]))
-            chomp = '-';
-        else if (last === 0 || isBreak(chars[last - 1]))
-            chomp = '+';
-        if (chomp)
-            this.writeIndicator(chomp, false, false, false);
-    }
-}
-/** sigs.k8s.io/yaml JSONToYAML for a value that has been through encoding/json. */
-function encodeYAML(v) {
-    return new Emitter().document(v);
-}
-
 ;// CONCATENATED MODULE: ./src/kubeadm/node-data.ts
 // The kubeadm template input for one node, from the cluster config and the node's Docker addresses
 // (kind's create/actions/config getKubeadmConfig, §4.2).
@@ -78851,6 +78985,7 @@ async function untaintSingleNode(docker, node, kubernetesVersion) {
 
 
 
+
 async function initControlPlane(c) {
     const { milestones: m, bootstrap } = c;
     const watchers = [
@@ -78877,8 +79012,9 @@ async function initControlPlane(c) {
         }));
     }
     catch (error) {
-        failInit(c, error);
-        throw error;
+        const reported = await withKubeletReason(c.docker, error);
+        failInit(c, reported);
+        throw reported;
     }
     // Lines that never came (another kubeadm's wording) count as passed once init is over, but for the
     // kubelet's start: what waits for it would come too late to help.
@@ -79587,72 +79723,6 @@ async function deleteCluster(docker, clusterName, options) {
         }
     }
     return { removedContainers: removedContainers.sort(), kubeconfigsChanged, errors };
-}
-
-;// CONCATENATED MODULE: ./src/cluster/phases.ts
-const silentReporter = {
-    info: () => undefined,
-    warning: () => undefined,
-    group: (_title, fn) => fn()
-};
-class PhaseError extends Error {
-    phase;
-    cause;
-    constructor(phase, cause) {
-        super(`${phase}: ${cause instanceof Error ? cause.message : String(cause)}`);
-        this.phase = phase;
-        this.cause = cause;
-        this.name = 'PhaseError';
-    }
-}
-class Phases {
-    reporter;
-    timings = [];
-    /** Phases running now, in the order they started (a phase may run inside or beside another). */
-    #running = [];
-    constructor(reporter) {
-        this.reporter = reporter;
-    }
-    /**
-     * The phase the creation is in now: the innermost phase still running, with the others running
-     * beside it (a cancellation names them all). Undefined between phases.
-     */
-    current() {
-        if (this.#running.length === 0)
-            return undefined;
-        // The last started is the innermost; those started before it and still running are its parents
-        // (a group) or ran beside it. Parents are left out: they only say "somewhere in here".
-        const innermost = this.#running[this.#running.length - 1];
-        const beside = this.#running.slice(0, -1).filter(p => !this.#parents.has(p));
-        return [...beside, innermost].join(', ');
-    }
-    #parents = new Set();
-    /** Runs a phase in its own log group; concurrent phases should use `timed` to avoid interleaved groups. */
-    async group(phase, fn) {
-        this.#parents.add(phase);
-        try {
-            return await this.reporter.group(phase, () => this.timed(phase, fn));
-        }
-        finally {
-            this.#parents.delete(phase);
-        }
-    }
-    async timed(phase, fn) {
-        const start = performance.now();
-        this.#running.push(phase);
-        try {
-            return await fn();
-        }
-        catch (error) {
-            throw error instanceof PhaseError ? error : new PhaseError(phase, error);
-        }
-        finally {
-            this.#running.splice(this.#running.lastIndexOf(phase), 1);
-            const seconds = Math.round((performance.now() - start) / 10) / 100;
-            this.timings.push({ phase, seconds });
-            this.reporter.info(`${phase}: ${seconds.toFixed(2)} s`);
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/config/defaults.ts
@@ -80985,7 +81055,15 @@ async function waitReady(c, bootstrap, nodes, waitMs) {
         c.log.info(` • WARNING: Timed out waiting for Ready ⚠️ (${error.message})`);
     }
 }
+/** kind's validateProvider on a cgroup v1 host: a warning, first, before anything is read or made. */
+async function warnOnCgroupV1(c) {
+    const info = await c.docker.info();
+    if (info.cgroupVersion !== '2' && !info.securityOptions.some(o => o.includes('name=rootless'))) {
+        c.log.info('cgroup v1 is deprecated in Kubernetes and will not be supported in a future kind release, please upgrade to cgroup v2');
+    }
+}
 async function createClusterCommand(c) {
+    await warnOnCgroupV1(c);
     const cluster = await readConfig(c, process.cwd());
     if ((await listNodes(c.docker, cluster.name)).length) {
         throw new Error(`failed to create cluster: node(s) already exist for a cluster with the name ${JSON.stringify(cluster.name)}`);
@@ -81038,11 +81116,13 @@ function kubeconfigPathsForRemoval(explicit, kubeconfigEnv, home) {
     return entries.length ? entries : [(0,external_node_path_.join)(home, '.kube', 'config')];
 }
 async function deleteOne(c, name) {
+    // kind lists the nodes in Docker's order (newest first); deleteCluster returns them sorted.
+    const order = await listNodes(c.docker, name);
     const result = await deleteCluster(c.docker, name, {
         kubeconfigPaths: kubeconfigPathsForRemoval(flag(c, 'kubeconfig'), c.env.KUBECONFIG, c.home)
     });
     if (result.removedContainers.length)
-        c.log.info(`Deleted nodes: ${goQuoteList(result.removedContainers)}`);
+        c.log.info(`Deleted nodes: ${goQuoteList(order.filter(n => result.removedContainers.includes(n)))}`);
     if (result.errors.length)
         throw new Error(`failed to delete cluster ${JSON.stringify(name)}: ${result.errors.join('; ')}`);
 }
@@ -82227,9 +82307,15 @@ async function nodeImageState(docker, node, image, imageId) {
 
 
 
+/** kind's ListInternalNodes: the cluster's containers but the load balancer, in Docker's order (newest first). */
+async function internalNodes(c, name) {
+    const containers = await c.docker.listContainers({ [identity_CLUSTER_LABEL]: name });
+    return containers.filter(container => container.labels[ROLE_LABEL] !== LOAD_BALANCER_ROLE).map(container => container.name);
+}
 /** The internal nodes, or the --nodes subset of them (in the order given). */
 async function targetNodes(c, name, quoteUnknown) {
-    const nodes = (await findClusterNodes(c.docker, name)).nodes.map(n => n.name);
+    // Docker's order, not sorted: kind's per-node status lines come in that order.
+    const nodes = await internalNodes(c, name);
     if (!nodes.length)
         throw new Error(`no nodes found for cluster ${JSON.stringify(name)}`);
     const wanted = flag(c, 'nodes');
