@@ -387,7 +387,9 @@ if [[ ${1:-} == crictl ]]; then echo "$crictl_dir/crictl"; exit 0; fi
 rootfs_log="$comp/work/rootfs.log"
 build_rootfs > "$rootfs_log" 2>&1 &
 rootfs_pid=$!
-"$here/build-kubernetes.sh" >&2 # cached: returns at once when built
+# Cached: returns at once when built. Binaries already there (a release's, or a source build's, which
+# only build-kubernetes.sh --source can remake) are taken as they are.
+[[ -f $KIND_ACTION_CACHE/kubernetes/$KUBE_VERSION/.done ]] || "$here/build-kubernetes.sh" >&2
 kube_line_versions
 timed pause build_pause
 timed kindnetd build_kindnetd
