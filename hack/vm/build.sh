@@ -112,7 +112,8 @@ preload() {
   # The images go into the guest's Docker data root on the host, natively: `docker load` in the guest
   # under software emulation took over 15 min for these 1.1 GB (run 1 of hack/vm, December 2026). A
   # private containerd and dockerd (same Docker release as the guest's, own sockets, no networking, an
-  # empty config) write $ROOT/var/lib/docker and stop; the host's Docker and its containers are untouched.
+  # empty config, its own network namespace) write $ROOT/var/lib/docker and stop; the host's Docker and its
+  # containers are untouched.
   local tmp rc=0; tmp=$(mktemp -d /tmp/kind-action-vm-dockerd-XXXXXX)
   rm -rf "$ROOT/var/lib/docker"
   printf 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n' >"$tmp/containerd.toml"
@@ -120,7 +121,9 @@ preload() {
   containerd --config "$tmp/containerd.toml" --root "$tmp/containerd-root" --state "$tmp/containerd-state" \
     --address "$tmp/containerd.sock" >"$VM/preload-containerd.log" 2>&1 &
   local containerd_pid=$!
-  dockerd --config-file "$tmp/daemon.json" --data-root "$ROOT/var/lib/docker" --exec-root "$tmp/exec" --pidfile "$tmp/docker.pid" \
+  # In a network namespace of its own: a dockerd with --bridge none deletes the docker0 bridge it finds,
+  # which in the host's namespace is the host Docker's (seen here: every later container failed to start).
+  unshare --net dockerd --config-file "$tmp/daemon.json" --data-root "$ROOT/var/lib/docker" --exec-root "$tmp/exec" --pidfile "$tmp/docker.pid" \
     -H "unix://$tmp/docker.sock" --containerd "$tmp/containerd.sock" --containerd-namespace kind-action-vm \
     --containerd-plugins-namespace kind-action-vm-plugins --storage-driver overlay2 --bridge none --iptables=false --ip-masq=false \
     >"$VM/preload-dockerd.log" 2>&1 &
