@@ -221,7 +221,8 @@ describe.skipIf(!SOURCE_BUILD)('build-node-image: kubernetes_source, a checkout 
 
   it('a second run of the same commit restores it from the cache and compiles nothing', async () => {
     await docker(['rmi', image])
-    const second = await runStep(newRunner(), SCRIPT, { kubernetes_source: checkout, cache: 'true' }, { env: cacheEnv })
+    // The same RUNNER_TEMP as the first run, as on a hosted runner: @actions/cache versions entries by their paths.
+    const second = await runStep(runner, SCRIPT, { kubernetes_source: checkout, cache: 'true' }, { env: cacheEnv })
     expect(second.exitCode, second.log.slice(-4000)).toBe(0)
     expect(second.outputs).toMatchObject({ image, kubernetes_version: version, cache_hit: 'true' })
     expect(second.log).toMatch(/^describe: [\d.]+ s$/m)
