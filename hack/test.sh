@@ -9,7 +9,7 @@
 #   faults        creations broken on purpose (README "Faults"), one line per case (issue 18)
 #   helm-replay   the e2e replays of helm/kind-action with: blocks, each through a real cluster (issue 17)
 #   node-image-source  build-node-image from a kubernetes/kubernetes checkout (hack/fixtures/kubernetes-checkout.sh)
-#                 and a cluster from it: its compile is about 25 min on a busy 2-core machine, so not a default
+#                 and a cluster from it: its compile took 56 min (20 min of CPU) on a busy 2-core machine, so not a default
 #   e2e-versions  a cheaper subset (E2E_VERSIONS_FILES) on each of KUBE_VERSIONS_OTHER, building each line
 #   vm            single-node, one-worker and kind-parity on a cgroup v2 guest under qemu (hack/vm; README
 #                 "cgroup v2 (a VM)"); not in the defaults: under software emulation it outlasts CI's budget

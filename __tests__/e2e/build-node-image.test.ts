@@ -166,8 +166,8 @@ describe.skipIf(strict)('build-node-image: bad input and a failing build', () =>
 
 // A build from a kubernetes/kubernetes checkout (hack/fixtures/kubernetes-checkout.sh: the release's
 // modules as a git checkout, one commit past its tag). Its compile is Kubernetes' own code compiled
-// again (a main module's packages share no build cache with the release's), about 25 min on a busy 2-core
-// machine: it runs in its own tier (hack/test.sh node-image-source, KIND_ACTION_SOURCE_BUILD=1), not npm test's.
+// again (a main module's packages share no build cache with the release's): 56 min at nice 19 on a busy
+// 2-core machine, 20 min of CPU: it runs in its own tier (hack/test.sh node-image-source, KIND_ACTION_SOURCE_BUILD=1), not npm test's.
 const SOURCE_BUILD = process.env.KIND_ACTION_SOURCE_BUILD === '1' && !strict
 
 describe.skipIf(!SOURCE_BUILD)('build-node-image: kubernetes_source, a checkout one commit past a release', () => {
