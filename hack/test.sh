@@ -69,6 +69,13 @@ for tier in "${tiers[@]}"; do
       step "node image $KUBE_VERSION and upstream kind CLI $KIND_CLI_VERSION (cached)"
       hack/images/build-all.sh
       KIND_ACTION_SOURCE_BUILD=1 run_tier e2e node-image-source __tests__/e2e/build-node-image.test.ts -t kubernetes_source || status=1 ;;
+    integration)
+      # Its stand-in nodes are a busybox image made from the host's static busybox (no registry here).
+      if [[ ! -x /bin/busybox ]]; then
+        step "busybox-static (apt, for the integration tier's stand-in nodes)"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends busybox-static >/dev/null
+      fi
+      run_tier integration integration || status=1 ;;
     e2e-versions)
       for v in $KUBE_VERSIONS_OTHER; do
         step "node image $v (cached)"

@@ -6,23 +6,18 @@ import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { KIND_HEADER } from '../helpers/kind-configs.js'
 import { ECHO, NODE_IMAGE, newRunner, runMain, runPost } from '../e2e/harness.js'
 import {
-  clusterFootprint, createBystander, expectNothingLeft, expectOneError, forceRemove, removeBystander, seededKubeconfig, summaryFailedPhase, summaryHeading
+  clusterFootprint, createBystander, expectNothingLeft, expectOneError, faultRandom, forceRemove, removeBystander, repetitions, seededKubeconfig,
+  summaryFailedPhase, summaryHeading
 } from './fault-checks.js'
-
-let seed = Number(process.env.FAULTS_SEED ?? 18) >>> 0
-/** A small seeded generator: the delays of a failing run can be replayed. */
-function random(): number {
-  seed = (seed * 1664525 + 1013904223) >>> 0
-  return seed / 2 ** 32
-}
 
 /** Sends `signal` once a line of the step's output matches `when`, after a random delay up to `maxDelayMs`. */
 function signalWhen(when: RegExp, signal: NodeJS.Signals, maxDelayMs: number): { onChild: (c: ChildProcess) => void; sent: () => boolean } {
   let sent = false
   let seen = ''
-  const delay = Math.floor(random() * maxDelayMs)
+  const delay = Math.floor(faultRandom() * maxDelayMs)
   const onChild = (child: ChildProcess): void => {
     child.stdout?.on('data', chunk => {
       if (sent) return
@@ -80,34 +75,55 @@ async function cancelledCase(c: CancelCase): Promise<void> {
   }
 }
 
+// No CNI, so no node is ever Ready: the readiness wait lasts until the signal, whatever the machine's speed.
+const NEVER_READY = `${KIND_HEADER}networking:\n  disableDefaultCNI: true\n`
+
 describe('cancelled and killed creations', () => {
   beforeAll(() => createBystander(NODE_IMAGE))
   afterAll(() => removeBystander())
 
-  it('SIGTERM during node creation', async () => {
-    await cancelledCase({
-      cluster: 'flt-term-boot', signal: 'SIGTERM', when: /::group::Creating nodes, starting the control plane/, maxDelayMs: 1500,
-      phases: /^(Booting flt-term-boot-control-plane|Creating nodes, starting the control plane)$/
+  for (const run of repetitions()) {
+    it(`SIGTERM during node creation${run.label}`, async () => {
+      await cancelledCase({
+        cluster: 'flt-term-boot', signal: 'SIGTERM', when: /::group::Creating nodes, starting the control plane/, maxDelayMs: 1500,
+        phases: /^(Booting flt-term-boot-control-plane|Creating nodes, starting the control plane)$/
+      })
     })
-  })
 
-  it('SIGTERM during kubeadm init', async () => {
-    await cancelledCase({
-      cluster: 'flt-term-init', signal: 'SIGTERM', when: /Booting flt-term-init-control-plane: [\d.]+ s/, maxDelayMs: 3000,
-      phases: /kubeadm init|Creating nodes, starting the control plane/
+    it(`SIGTERM during kubeadm init${run.label}`, async () => {
+      await cancelledCase({
+        cluster: 'flt-term-init', signal: 'SIGTERM', when: /Booting flt-term-init-control-plane: [\d.]+ s/, maxDelayMs: 3000,
+        phases: /kubeadm init|Creating nodes, starting the control plane/
+      })
     })
-  })
 
-  // The worker joins while the add-ons are applied: the phase named is every phase running then. On an
-  // idle machine the join can be over within the delay (seen in a clean-clone CI run: "Reading kubeconfig"),
-  // so any phase after kubeadm init may be the one named; never one that had ended before it.
-  it('SIGINT during the join and add-ons after kubeadm init', async () => {
-    await cancelledCase({
-      cluster: 'flt-int-join', signal: 'SIGINT', when: /Starting control-plane \(kubeadm init\): [\d.]+ s/, maxDelayMs: 1000,
-      inputs: { workers: '1' },
-      phases: /Joining flt-int-join-worker|Installing CNI|Installing StorageClass|Finalizing the kubelet|Reading kubeconfig|Exporting kubeconfig|Waiting for nodes Ready and CoreDNS|Creating nodes, starting the control plane/
+    // The worker joins while the add-ons are applied: the phase named is every phase running then. On an
+    // idle machine the join can be over within the delay (seen in a clean-clone CI run: "Reading kubeconfig"),
+    // so any phase after kubeadm init may be the one named; never one that had ended before it.
+    it(`SIGINT during the join and add-ons after kubeadm init${run.label}`, async () => {
+      await cancelledCase({
+        cluster: 'flt-int-join', signal: 'SIGINT', when: /Starting control-plane \(kubeadm init\): [\d.]+ s/, maxDelayMs: 1000,
+        inputs: { workers: '1' },
+        phases: /Joining flt-int-join-worker|Installing CNI|Installing StorageClass|Finalizing the kubelet|Reading kubeconfig|Exporting kubeconfig|Waiting for nodes Ready and CoreDNS|Creating nodes, starting the control plane/
+      })
     })
-  })
+
+    it(`SIGINT during the readiness wait${run.label}`, async () => {
+      await cancelledCase({
+        cluster: 'flt-int-wait', signal: 'SIGINT', when: /::group::Waiting for nodes Ready and CoreDNS/, maxDelayMs: 3000,
+        inputs: { config: NEVER_READY, wait: '5m' },
+        phases: /Waiting for nodes Ready and CoreDNS/
+      })
+    })
+
+    it(`SIGTERM during the readiness wait${run.label}`, async () => {
+      await cancelledCase({
+        cluster: 'flt-term-wait', signal: 'SIGTERM', when: /::group::Waiting for nodes Ready and CoreDNS/, maxDelayMs: 3000,
+        inputs: { config: NEVER_READY, wait: '5m' },
+        phases: /Waiting for nodes Ready and CoreDNS/
+      })
+    })
+  }
 
   it('SIGKILL mid-creation: the post step alone removes everything', async () => {
     await cancelledCase({

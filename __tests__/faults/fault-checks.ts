@@ -10,6 +10,22 @@ import { containersOf, docker, volumeExists, type Runner } from '../e2e/harness.
 
 export const BYSTANDER = 'flt-bystander'
 
+let seed = Number(process.env.FAULTS_SEED ?? 18) >>> 0
+/** A small seeded generator for the random points a fault comes at: FAULTS_SEED replays a failing run's. */
+export function faultRandom(): number {
+  seed = (seed * 1664525 + 1013904223) >>> 0
+  return seed / 2 ** 32
+}
+
+/**
+ * How many times a case with a random point runs (FAULTS_REPEAT, default 2): each run draws another point
+ * in the phase. Labels tell the runs apart in the tier's one line per case.
+ */
+export function repetitions(): { label: string }[] {
+  const n = Math.max(1, Number(process.env.FAULTS_REPEAT ?? 2) || 1)
+  return Array.from({ length: n }, (_, i) => ({ label: n > 1 ? ` (run ${i + 1} of ${n})` : '' }))
+}
+
 /** The kubeconfig a fault case writes to: seeded with another cluster's entries that must survive. */
 export function seededKubeconfig(runner: Runner): string {
   const path = join(runner.base, 'kubeconfig')

@@ -4,7 +4,7 @@
 import { finished } from 'node:stream/promises'
 import { parseAllDocuments } from 'yaml'
 import type { DockerPort } from '../docker/port.js'
-import { NodeCommandError, explain, run, writeFile } from './node-exec.js'
+import { NodeCommandError, commandFailure, explain, run, writeFile } from './node-exec.js'
 import type { Reporter } from './phases.js'
 import { withKubeletReason } from './kubelet-failure.js'
 
@@ -59,7 +59,7 @@ export async function kubeadm(
   const written = writeFile(docker, node, `${KUBEADM_LOG_DIR}/${logName}.log`, transcript).catch(() => undefined)
   if (result.exitCode !== 0) {
     await written
-    throw new NodeCommandError(node, command, result)
+    throw await commandFailure(docker, node, command, result)
   }
   if (transcriptSink) transcriptSink(written)
   else await written
@@ -232,7 +232,7 @@ export async function readSharedFiles(docker: DockerPort, from: string): Promise
   const command = ['tar', '-C', '/', '-cf', '-', ...SHARED_CONTROL_PLANE_FILES.map(path => path.slice(1))]
   const { stdout, done } = await docker.execStream(from, command, { privileged: true })
   const [chunks, result] = await Promise.all([stdout.toArray() as Promise<Buffer[]>, done])
-  if (result.exitCode !== 0) throw new NodeCommandError(from, command, result)
+  if (result.exitCode !== 0) throw await commandFailure(docker, from, command, result)
   return Buffer.concat(chunks)
 }
 

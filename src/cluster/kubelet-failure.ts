@@ -2,7 +2,7 @@
 // API server never answered, while the kubelet's journal holds the one line a user can act on (a
 // KubeletConfiguration this host cannot run, e.g. LimitedSwap on cgroup v1).
 import type { DockerPort } from '../docker/port.js'
-import { NodeCommandError } from './node-exec.js'
+import { NodeCommandError, NodeStoppedError } from './node-exec.js'
 import { PhaseError } from './phases.js'
 
 // The kubelet's last words when it exits at start: run.go's `"command failed" err="..."`.
@@ -40,7 +40,8 @@ export async function withKubeletReason(docker: DockerPort, error: unknown): Pro
     const cause = await withKubeletReason(docker, error.cause)
     return cause === error.cause ? error : new PhaseError(error.phase, cause)
   }
-  if (!(error instanceof NodeCommandError) || error instanceof KubeletStartError) return error
+  // A stopped node has no kubelet to ask, and its stop is the cause.
+  if (!(error instanceof NodeCommandError) || error instanceof KubeletStartError || error instanceof NodeStoppedError) return error
   try {
     const journal = await docker.exec(error.node, ['sh', '-c', CRASH_LOOP_JOURNAL], { privileged: true })
     const reason = journal.exitCode === 0 ? kubeletStartFailure(journal.stdout) : undefined

@@ -1,6 +1,6 @@
 // Commands inside node containers. A failing command raises an error that names the node and the
 // command and shows the tail of its output (DESIGN principle 3).
-import type { DockerPort, ExecOptions, ExecResult } from '../docker/port.js'
+import type { ContainerInfo, DockerPort, ExecOptions, ExecResult } from '../docker/port.js'
 
 const TAIL_LINES = 25
 
@@ -38,10 +38,47 @@ export function explain(text: string, lines = TAIL_LINES): string {
   return reasons.length ? `${reasons.join('\n')}\n...\n${last.join('\n')}` : last.join('\n')
 }
 
+/**
+ * A command that ended because its node's container stopped under it (killed, out of memory, removed):
+ * the command's own exit code and output say nothing of that, so the error leads with the container.
+ */
+export class NodeStoppedError extends NodeCommandError {
+  constructor(node: string, command: string[], result: ExecResult, readonly containerState: string) {
+    super(node, command, result)
+    this.message =
+      `node ${node} stopped while running ${command.slice(0, 2).join(' ')}: its container ${containerState}. ` +
+      'Something outside this step stopped it (docker kill/stop/rm, the kernel\'s OOM killer, a Docker Engine restart); ' +
+      'its logs are in the log bundle'
+    this.name = 'NodeStoppedError'
+  }
+}
+
+/**
+ * The error for a command that exited non-zero: a NodeStoppedError when the node's container is no longer
+ * running (or gone), else a NodeCommandError. When even the inspect fails, the plain command error stands.
+ */
+export async function commandFailure(docker: DockerPort, node: string, command: string[], result: ExecResult): Promise<NodeCommandError> {
+  const state = await docker.inspectContainer(node).then(stoppedState, () => undefined)
+  return state ? new NodeStoppedError(node, command, result, state) : new NodeCommandError(node, command, result)
+}
+
+/** How a stopped container ended ("exited with code 137 (SIGKILL)"), or undefined while it runs. */
+function stoppedState(info: ContainerInfo | undefined): string | undefined {
+  if (!info) return 'was removed'
+  if (info.running) return undefined
+  const state = (info.raw as { State?: { ExitCode?: number; OOMKilled?: boolean; Status?: string } } | undefined)?.State ?? {}
+  const code = state.ExitCode ?? -1
+  const signal = code > 128 ? SIGNAL_NAMES[code - 128] : undefined
+  const how = state.OOMKilled ? ', out of memory' : signal ? ` (${signal})` : ''
+  return `${state.Status ?? 'exited'} with code ${code}${how}`
+}
+
+const SIGNAL_NAMES: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 9: 'SIGKILL', 15: 'SIGTERM' }
+
 /** Runs a command in a node and returns its stdout; throws NodeCommandError on a non-zero exit. */
 export async function run(docker: DockerPort, node: string, command: string[], options?: ExecOptions): Promise<string> {
   const result = await docker.exec(node, command, { privileged: true, ...options })
-  if (result.exitCode !== 0) throw new NodeCommandError(node, command, result)
+  if (result.exitCode !== 0) throw await commandFailure(docker, node, command, result)
   return result.stdout
 }
 

@@ -1,0 +1,95 @@
+// A node's container killed while it joins (issue 18): a worker, and a control plane of an HA cluster.
+// The kill comes when `kubeadm join` is seen running in the container (docker top, as a person watching
+// would see it), after a seeded random delay, so it lands inside the join itself. The main step must fail
+// naming the node and that its container stopped; after the post step nothing of the cluster is left.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { kindConfig } from '../helpers/kind-configs.js'
+import { ECHO, NODE_IMAGE, docker, newRunner, runMain, runPost } from '../e2e/harness.js'
+import {
+  clusterFootprint, createBystander, expectNothingLeft, expectOneError, faultRandom, forceRemove, removeBystander, repetitions,
+  seededKubeconfig, summaryFailedPhase
+} from './fault-checks.js'
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+/** The join itself, not kubeadm's certificate phases that join-assist runs ahead of it. */
+const KUBEADM_JOIN = /kubeadm join (?!phase)/
+
+/**
+ * Kills `container` once `docker top` shows a process matching `process` in it, `delayMs` later.
+ * Resolves whether it killed; `stop()` ends the watch (the step ended first).
+ */
+function killWhenRunning(container: string, process: RegExp, delayMs: number): { stop: () => void; killed: Promise<boolean> } {
+  let stopped = false
+  const killed = (async () => {
+    while (!stopped) {
+      const top = await docker(['top', container, '-eo', 'args']).catch(() => '')
+      if (process.test(top)) {
+        await sleep(delayMs)
+        await docker(['kill', container])
+        return true
+      }
+      await sleep(200)
+    }
+    return false
+  })()
+  return { stop: () => (stopped = true), killed }
+}
+
+interface KillCase {
+  cluster: string
+  config: string
+  victim: string
+}
+
+async function killedMidJoin(c: KillCase): Promise<void> {
+  const runner = newRunner()
+  const kubeconfig = seededKubeconfig(runner)
+  const logsDir = join(runner.base, 'logs')
+  try {
+    // kubeadm join takes seconds here even on an idle machine: a kill within 1.5 s of its start lands inside it.
+    const watch = killWhenRunning(c.victim, KUBEADM_JOIN, Math.floor(faultRandom() * 1500))
+    const inputs = { cluster_name: c.cluster, node_image: NODE_IMAGE, kubeconfig, logs_dir: logsDir, config: c.config, wait: '2m' }
+    const main = await runMain(runner, inputs, { echo: ECHO })
+    watch.stop()
+    expect(await watch.killed, `kubeadm join was never seen running in ${c.victim}:\n${main.log.slice(-3000)}`).toBe(true)
+    expect(main.exitCode, main.log.slice(-3000)).toBe(1)
+    expectOneError(
+      main.log,
+      new RegExp(`^::error::Joining ${c.victim}: node ${c.victim} stopped while running kubeadm join: its container exited with code 137 \\(SIGKILL\\)`),
+      /Something outside this step stopped it/
+    )
+    expect(summaryFailedPhase(runner)).toBe(`Joining ${c.victim}`)
+    const before = await clusterFootprint(c.cluster)
+    expect(before.containers).toContain(c.victim)
+    const post = await runPost(runner, main.step, { echo: ECHO })
+    expect(post.exitCode, post.log).toBe(0)
+    expect(post.log).not.toMatch(/::error::/)
+    expect(existsSync(logsDir), 'log bundle in logs_dir').toBe(true)
+    await expectNothingLeft(c.cluster, kubeconfig, before)
+  } finally {
+    await forceRemove(c.cluster)
+  }
+}
+
+describe('a node killed while it joins', () => {
+  beforeAll(() => createBystander(NODE_IMAGE))
+  afterAll(() => removeBystander())
+
+  for (const run of repetitions()) {
+    it(`a worker killed mid-join${run.label}`, async () => {
+      await killedMidJoin({ cluster: 'flt-kill-wk', config: kindConfig(['control-plane', 'worker']), victim: 'flt-kill-wk-worker' })
+    })
+  }
+
+  // Two control planes: the smallest HA cluster (a load balancer in front), the second one killed as it joins etcd.
+  for (const run of repetitions()) {
+    it(`a control plane of an HA cluster killed mid-join${run.label}`, async () => {
+      await killedMidJoin({
+        cluster: 'flt-kill-cp', config: kindConfig(['control-plane', 'control-plane']), victim: 'flt-kill-cp-control-plane2'
+      })
+    })
+  }
+})
