@@ -103,10 +103,15 @@ function stepEnv(runner, files, inputs, extra) {
   return env
 }
 
-/** onChild, when given, is handed the step's process as it starts (the faults tier signals it). */
-function runNode(script, env, echo, onChild) {
+/**
+ * onChild, when given, is handed the step's process as it starts (the faults tier signals it). prefix,
+ * when given, is a command the step runs under (e.g. ['nsenter', '--net=/run/netns/flt-dmn']: the faults
+ * tier's second Docker daemon lives in its own network namespace); it must exec node in its place.
+ */
+function runNode(script, env, echo, onChild, prefix = []) {
   return new Promise(resolvePromise => {
-    const child = spawn(runtimeNode(), [join(repoRoot, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const argv = [...prefix, runtimeNode(), join(repoRoot, script)]
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] })
     onChild?.(child)
     let output = ''
     const onData = chunk => {
@@ -126,9 +131,9 @@ function runNode(script, env, echo, onChild) {
  * Runs the main step; afterwards the runner's env and PATH carry what it exported, as on GitHub.
  * The result's `step` is what runPost needs (the state this step saved).
  */
-export async function runMain(runner, inputs, { echo = false, env = {}, onChild } = {}) {
+export async function runMain(runner, inputs, { echo = false, env = {}, onChild, prefix } = {}) {
   const files = newStepFiles(runner)
-  const result = await runNode('dist/main/index.js', stepEnv(runner, files, inputs, env), echo, onChild)
+  const result = await runNode('dist/main/index.js', stepEnv(runner, files, inputs, env), echo, onChild, prefix)
   const exported = parseCommandFile(files.env)
   const paths = readFileSync(files.path, 'utf8').split('\n').filter(Boolean)
   runner.env = { ...runner.env, ...exported }
@@ -137,11 +142,11 @@ export async function runMain(runner, inputs, { echo = false, env = {}, onChild 
 }
 
 /** Runs the post step of an earlier main step, with the state it saved (STATE_<name>) and its inputs. */
-export async function runPost(runner, step, { echo = false, env = {}, onChild } = {}) {
+export async function runPost(runner, step, { echo = false, env = {}, onChild, prefix } = {}) {
   const state = parseCommandFile(step.files.state)
   const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
   const files = { ...newStepFiles(runner), state: step.files.state }
-  return runNode('dist/post/index.js', stepEnv(runner, files, step.inputs, { ...stateEnv, ...env }), echo, onChild)
+  return runNode('dist/post/index.js', stepEnv(runner, files, step.inputs, { ...stateEnv, ...env }), echo, onChild, prefix)
 }
 
 /** Runs another bundled entry of this repository (a sub-action such as dist/export-logs) as a step. */

@@ -19,7 +19,7 @@ import { describeSpeedUps, parseSpeedUps, SPEED_UPS_VARIABLE } from './cluster/s
 import { DEFAULT_KUBERNETES_VERSION, LOAD_BALANCER_IMAGE } from './node-images.js'
 import { withCallLog } from './docker/call-log.js'
 import { PullError } from './docker/pull-errors.js'
-import { dockerUnreachable } from './docker/unreachable.js'
+import { dockerDiskFull, dockerStoppedAnswering, dockerUnreachable } from './docker/unreachable.js'
 import { saveState, StateRecorder, type ActionState } from './state.js'
 import { onCancellation } from './cancel.js'
 import { installKubectlFromNode, installKubectlRelease } from './tools/kubectl.js'
@@ -228,7 +228,12 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
   } catch (error) {
     const phase = error instanceof PhaseError ? error.phase : 'validating inputs'
     const thrown = error instanceof PhaseError ? error.cause : error
-    const cause = dockerUnreachable(thrown, env) ?? thrown
+    // The first Docker call is the name check: a refused connection after it means the Engine went away.
+    const answeredBefore = error instanceof PhaseError && phase !== 'Checking the cluster name is free'
+    const cause =
+      (answeredBefore ? dockerStoppedAnswering(thrown, env, phase) : dockerUnreachable(thrown, env)) ??
+      dockerDiskFull(thrown, phase) ??
+      thrown
     const message = cause instanceof Error ? cause.message : String(cause)
     if (cause instanceof InputError) for (const warning of cause.warnings) core.warning(warning)
     recorder?.update({

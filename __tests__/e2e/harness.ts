@@ -16,11 +16,16 @@ export interface Runner {
   env: Record<string, string>
   home: string
 }
-/** env: extra environment of the step; onChild: its process as it starts (the faults tier signals it). */
+/**
+ * env: extra environment of the step; onChild: its process as it starts (the faults tier signals it);
+ * prefix: a command the step runs under, which must exec node in its place (the faults tier's
+ * `['nsenter', '--net=/run/netns/flt-dmn']`, where its second Docker daemon publishes its ports).
+ */
 export interface StepOptions {
   echo?: boolean
   env?: Record<string, string>
   onChild?: (child: import('node:child_process').ChildProcess) => void
+  prefix?: string[]
 }
 export interface MainResult {
   signal?: string | null
