@@ -74382,11 +74382,48 @@ function explain(text, lines = TAIL_LINES) {
         .slice(0, 5);
     return reasons.length ? `${reasons.join('\n')}\n...\n${last.join('\n')}` : last.join('\n');
 }
+/**
+ * A command that ended because its node's container stopped under it (killed, out of memory, removed):
+ * the command's own exit code and output say nothing of that, so the error leads with the container.
+ */
+class NodeStoppedError extends NodeCommandError {
+    containerState;
+    constructor(node, command, result, containerState) {
+        super(node, command, result);
+        this.containerState = containerState;
+        this.message =
+            `node ${node} stopped while running ${command.slice(0, 2).join(' ')}: its container ${containerState}. ` +
+                'Something outside this step stopped it (docker kill/stop/rm, the kernel\'s OOM killer, a Docker Engine restart); ' +
+                'its logs are in the log bundle';
+        this.name = 'NodeStoppedError';
+    }
+}
+/**
+ * The error for a command that exited non-zero: a NodeStoppedError when the node's container is no longer
+ * running (or gone), else a NodeCommandError. When even the inspect fails, the plain command error stands.
+ */
+async function commandFailure(docker, node, command, result) {
+    const state = await docker.inspectContainer(node).then(stoppedState, () => undefined);
+    return state ? new NodeStoppedError(node, command, result, state) : new NodeCommandError(node, command, result);
+}
+/** How a stopped container ended ("exited with code 137 (SIGKILL)"), or undefined while it runs. */
+function stoppedState(info) {
+    if (!info)
+        return 'was removed';
+    if (info.running)
+        return undefined;
+    const state = info.raw?.State ?? {};
+    const code = state.ExitCode ?? -1;
+    const signal = code > 128 ? SIGNAL_NAMES[code - 128] : undefined;
+    const how = state.OOMKilled ? ', out of memory' : signal ? ` (${signal})` : '';
+    return `${state.Status ?? 'exited'} with code ${code}${how}`;
+}
+const SIGNAL_NAMES = { 1: 'SIGHUP', 2: 'SIGINT', 9: 'SIGKILL', 15: 'SIGTERM' };
 /** Runs a command in a node and returns its stdout; throws NodeCommandError on a non-zero exit. */
 async function run(docker, node, command, options) {
     const result = await docker.exec(node, command, { privileged: true, ...options });
     if (result.exitCode !== 0)
-        throw new NodeCommandError(node, command, result);
+        throw await commandFailure(docker, node, command, result);
     return result.stdout;
 }
 /** kind's way of writing a file into a node (mkdir -p, then cp /dev/stdin), in one exec rather than two. */
@@ -74929,7 +74966,8 @@ async function withKubeletReason(docker, error) {
         const cause = await withKubeletReason(docker, error.cause);
         return cause === error.cause ? error : new PhaseError(error.phase, cause);
     }
-    if (!(error instanceof NodeCommandError) || error instanceof KubeletStartError)
+    // A stopped node has no kubelet to ask, and its stop is the cause.
+    if (!(error instanceof NodeCommandError) || error instanceof KubeletStartError || error instanceof NodeStoppedError)
         return error;
     try {
         const journal = await docker.exec(error.node, ['sh', '-c', CRASH_LOOP_JOURNAL], { privileged: true });
@@ -74992,7 +75030,7 @@ async function kubeadm(docker, node, args, logName, onLine = () => undefined, tr
     const written = writeFile(docker, node, `${KUBEADM_LOG_DIR}/${logName}.log`, transcript).catch(() => undefined);
     if (result.exitCode !== 0) {
         await written;
-        throw new NodeCommandError(node, command, result);
+        throw await commandFailure(docker, node, command, result);
     }
     if (transcriptSink)
         transcriptSink(written);
@@ -75137,7 +75175,7 @@ async function readSharedFiles(docker, from) {
     const { stdout, done } = await docker.execStream(from, command, { privileged: true });
     const [chunks, result] = await Promise.all([stdout.toArray(), done]);
     if (result.exitCode !== 0)
-        throw new NodeCommandError(from, command, result);
+        throw await commandFailure(docker, from, command, result);
     return Buffer.concat(chunks);
 }
 async function writeSharedFiles(docker, to, archive) {
