@@ -231,7 +231,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
     // The first Docker call is the name check: a refused connection after it means the Engine went away.
     const answeredBefore = error instanceof PhaseError && phase !== 'Checking the cluster name is free'
     const cause =
-      (answeredBefore ? dockerStoppedAnswering(thrown, env, phase) : dockerUnreachable(thrown, env)) ??
+      (answeredBefore ? dockerStoppedAnswering(thrown, env, phases?.runningAtFirstFailure ?? phase) : dockerUnreachable(thrown, env)) ??
       dockerDiskFull(thrown, phase) ??
       thrown
     const message = cause instanceof Error ? cause.message : String(cause)

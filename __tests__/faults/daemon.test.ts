@@ -8,21 +8,19 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ECHO, NODE_IMAGE, newRunner, runMain, runPost } from '../e2e/harness.js'
 import {
-  clusterFootprint, createBystander, expectNothingLeft, expectOneError, forceRemove, removeBystander, seededKubeconfig, summaryFailedPhase
+  clusterFootprint, createBystander, expectNothingLeft, expectOneError, faultRandom, forceRemove, removeBystander, seededKubeconfig, summaryFailedPhase,
+  whenRunning
 } from './fault-checks.js'
+import { kindConfig } from '../helpers/kind-configs.js'
+import { LOAD_BALANCER_IMAGE } from '../../src/node-images.js'
 import { fillDisk, freeBytes, loadImage, removeSecondDaemon, restartSecondDaemon, startSecondDaemon, stopSecondDaemon, type SecondDaemon } from './second-daemon.js'
-
-let seed = Number(process.env.FAULTS_SEED ?? 18) >>> 0
-function random(): number {
-  seed = (seed * 1664525 + 1013904223) >>> 0
-  return seed / 2 ** 32
-}
 
 let daemon: SecondDaemon
 const savedHost = process.env.DOCKER_HOST
 
 interface Fault {
   cluster: string
+  inputs?: Record<string, string>
   onChild?: (c: ChildProcess) => void
   errors: RegExp[]
   phase: RegExp
@@ -36,7 +34,7 @@ async function faultCase(f: Fault): Promise<void> {
   const logsDir = join(runner.base, 'logs')
   const step = { echo: ECHO, env: { DOCKER_HOST: daemon.host }, prefix: daemon.prefix }
   try {
-    const inputs = { cluster_name: f.cluster, node_image: NODE_IMAGE, kubeconfig, logs_dir: logsDir }
+    const inputs = { cluster_name: f.cluster, node_image: NODE_IMAGE, kubeconfig, logs_dir: logsDir, ...f.inputs }
     const main = await runMain(runner, inputs, { ...step, onChild: f.onChild })
     await f.recover()
     expect(main.exitCode, main.log.slice(-3000)).toBe(1)
@@ -70,28 +68,19 @@ describe('the Docker Engine fails mid-creation (a second dockerd)', () => {
     if (daemon) await removeSecondDaemon(daemon)
   })
 
-  it('dockerd restarted after the node booted (kubeadm init, or the boot phase around it): names the phase and the restart; post removes everything', async () => {
+  it('dockerd restarted while kubeadm init runs: names the phase and that the Engine stopped answering; post removes everything', async () => {
     const cluster = 'flt-dmn-restart'
-    const delay = Math.floor(random() * 3000)
-    let restarted: Promise<void> | undefined
-    const onChild = (c: ChildProcess): void => {
-      let seen = ''
-      c.stdout?.on('data', chunk => {
-        if (restarted) return
-        seen += String(chunk)
-        if (new RegExp(`Booting ${cluster}-control-plane: [\\d.]+ s`).test(seen)) {
-          restarted = new Promise(r => setTimeout(r, delay)).then(() => stopSecondDaemon()).then(() => restartSecondDaemon(daemon))
-        }
-      })
-    }
+    const restart = whenRunning(`${cluster}-control-plane`, /kubeadm init (?!phase)/, Math.floor(faultRandom() * 3000), async () => {
+      await stopSecondDaemon()
+      await restartSecondDaemon(daemon)
+    })
     await faultCase({
       cluster,
-      onChild,
-      errors: [/Docker Engine stopped answering/, /kubeadm init|Creating nodes/],
-      phase: /kubeadm init|Creating nodes/,
+      errors: [/Docker Engine stopped answering \(restarted\?\) during [^:]*kubeadm init/],
+      phase: /kubeadm init|^Creating nodes, starting the control plane$/,
       recover: async () => {
-        expect(restarted, 'the trigger line never came').toBeDefined()
-        await restarted
+        restart.stop()
+        expect(await restart.acted, 'kubeadm init was never seen running').toBe(true)
       }
     })
   })
@@ -110,6 +99,20 @@ describe('the Docker Engine fails mid-creation (a second dockerd)', () => {
       recover: async () => {
         if (filler) rmSync(filler, { force: true })
       }
+    })
+  })
+  // Only the node image is on this daemon: an HA cluster's load balancer image is missing, and no
+  // registry answers here, as a runner offline or refused by its registry would see it.
+  it('the load balancer image is missing and cannot be pulled: names it and what to do', async () => {
+    await faultCase({
+      cluster: 'flt-dmn-no-lb',
+      inputs: { config: kindConfig(['control-plane', 'control-plane']) },
+      errors: [
+        new RegExp(`^::error::Preparing images, network and host: image ${LOAD_BALANCER_IMAGE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not on the Docker host and pulling`),
+        /put the image on the Docker host before this step \(docker load/
+      ],
+      phase: /^Preparing images, network and host$/,
+      recover: async () => undefined
     })
   })
 })

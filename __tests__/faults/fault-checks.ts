@@ -26,6 +26,33 @@ export function repetitions(): { label: string }[] {
   return Array.from({ length: n }, (_, i) => ({ label: n > 1 ? ` (run ${i + 1} of ${n})` : '' }))
 }
 
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+/** The join itself, not kubeadm's certificate phases that join-assist runs ahead of it. */
+export const KUBEADM_JOIN = /kubeadm join (?!phase)/
+
+/**
+ * Runs `act` once `docker top` shows a process matching `process` in `container` (as a person watching
+ * would see it), `delayMs` later: the fault lands inside that process's run, not near a log line.
+ * `acted` says whether it ran; `stop()` ends the watch (the step ended first).
+ */
+export function whenRunning(container: string, process: RegExp, delayMs: number, act: () => Promise<unknown>): { stop: () => void; acted: Promise<boolean> } {
+  let stopped = false
+  const acted = (async () => {
+    while (!stopped) {
+      const top = await docker(['top', container, '-eo', 'pid,args']).catch(() => '')
+      if (process.test(top)) {
+        await sleep(delayMs)
+        await act()
+        return true
+      }
+      await sleep(200)
+    }
+    return false
+  })()
+  return { stop: () => (stopped = true), acted }
+}
+
 /** The kubeconfig a fault case writes to: seeded with another cluster's entries that must survive. */
 export function seededKubeconfig(runner: Runner): string {
   const path = join(runner.base, 'kubeconfig')

@@ -8,35 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { kindConfig } from '../helpers/kind-configs.js'
 import { ECHO, NODE_IMAGE, docker, newRunner, runMain, runPost } from '../e2e/harness.js'
 import {
-  clusterFootprint, createBystander, expectNothingLeft, expectOneError, faultRandom, forceRemove, removeBystander, repetitions,
-  seededKubeconfig, summaryFailedPhase
+  KUBEADM_JOIN, clusterFootprint, createBystander, expectNothingLeft, expectOneError, faultRandom, forceRemove, removeBystander, repetitions,
+  seededKubeconfig, summaryFailedPhase, whenRunning
 } from './fault-checks.js'
-
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
-
-/** The join itself, not kubeadm's certificate phases that join-assist runs ahead of it. */
-const KUBEADM_JOIN = /kubeadm join (?!phase)/
-
-/**
- * Kills `container` once `docker top` shows a process matching `process` in it, `delayMs` later.
- * Resolves whether it killed; `stop()` ends the watch (the step ended first).
- */
-function killWhenRunning(container: string, process: RegExp, delayMs: number): { stop: () => void; killed: Promise<boolean> } {
-  let stopped = false
-  const killed = (async () => {
-    while (!stopped) {
-      const top = await docker(['top', container, '-eo', 'args']).catch(() => '')
-      if (process.test(top)) {
-        await sleep(delayMs)
-        await docker(['kill', container])
-        return true
-      }
-      await sleep(200)
-    }
-    return false
-  })()
-  return { stop: () => (stopped = true), killed }
-}
 
 interface KillCase {
   cluster: string
@@ -50,11 +24,11 @@ async function killedMidJoin(c: KillCase): Promise<void> {
   const logsDir = join(runner.base, 'logs')
   try {
     // kubeadm join takes seconds here even on an idle machine: a kill within 1.5 s of its start lands inside it.
-    const watch = killWhenRunning(c.victim, KUBEADM_JOIN, Math.floor(faultRandom() * 1500))
+    const watch = whenRunning(c.victim, KUBEADM_JOIN, Math.floor(faultRandom() * 1500), () => docker(['kill', c.victim]))
     const inputs = { cluster_name: c.cluster, node_image: NODE_IMAGE, kubeconfig, logs_dir: logsDir, config: c.config, wait: '2m' }
     const main = await runMain(runner, inputs, { echo: ECHO })
     watch.stop()
-    expect(await watch.killed, `kubeadm join was never seen running in ${c.victim}:\n${main.log.slice(-3000)}`).toBe(true)
+    expect(await watch.acted, `kubeadm join was never seen running in ${c.victim}:\n${main.log.slice(-3000)}`).toBe(true)
     expect(main.exitCode, main.log.slice(-3000)).toBe(1)
     expectOneError(
       main.log,

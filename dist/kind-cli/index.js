@@ -74903,6 +74903,15 @@ class Phases {
         return [...beside, innermost].join(', ');
     }
     #parents = new Set();
+    #runningAtFirstFailure;
+    /**
+     * The phases that were running when the first one failed. The phase a failure is reported in is the one
+     * whose error came out first, which can be an outer one; a cause that stopped everything at once (the
+     * Docker Engine going away) is better placed by what was running.
+     */
+    get runningAtFirstFailure() {
+        return this.#runningAtFirstFailure;
+    }
     /** Runs a phase in its own log group; concurrent phases should use `timed` to avoid interleaved groups. */
     async group(phase, fn) {
         this.#parents.add(phase);
@@ -74920,6 +74929,7 @@ class Phases {
             return await fn();
         }
         catch (error) {
+            this.#runningAtFirstFailure ??= this.current();
             throw error instanceof PhaseError ? error : new PhaseError(phase, error);
         }
         finally {

@@ -61,6 +61,16 @@ export class Phases {
   }
 
   readonly #parents = new Set<string>()
+  #runningAtFirstFailure: string | undefined
+
+  /**
+   * The phases that were running when the first one failed. The phase a failure is reported in is the one
+   * whose error came out first, which can be an outer one; a cause that stopped everything at once (the
+   * Docker Engine going away) is better placed by what was running.
+   */
+  get runningAtFirstFailure(): string | undefined {
+    return this.#runningAtFirstFailure
+  }
 
   /** Runs a phase in its own log group; concurrent phases should use `timed` to avoid interleaved groups. */
   async group<T>(phase: string, fn: () => Promise<T>): Promise<T> {
@@ -78,6 +88,7 @@ export class Phases {
     try {
       return await fn()
     } catch (error) {
+      this.#runningAtFirstFailure ??= this.current()
       throw error instanceof PhaseError ? error : new PhaseError(phase, error)
     } finally {
       this.#running.splice(this.#running.lastIndexOf(phase), 1)

@@ -85,4 +85,18 @@ describe('Phases.current', () => {
     await expect(phases.timed('Joining w1', () => Promise.reject(new Error('x')))).rejects.toThrow('Joining w1: x')
     expect(phases.current()).toBeUndefined()
   })
+
+  it('remembers what was running when the first failure came, though an outer phase reports another', async () => {
+    const phases = new Phases(silentReporter)
+    const group = phases.group('Creating nodes', async () => {
+      const beside = phases.timed('Joining w1', () => new Promise(r => setTimeout(r, 20)))
+      // kubeadm init fails first, with Joining w1 beside it; the group's own work then fails with what it saw.
+      await phases.timed('Starting control-plane (kubeadm init)', () => Promise.reject(new Error('connect ENOENT'))).catch(() => undefined)
+      await beside
+      throw new Error('connect ECONNREFUSED')
+    })
+    await expect(group).rejects.toThrow('Creating nodes: connect ECONNREFUSED')
+    expect(phases.runningAtFirstFailure).toBe('Joining w1, Starting control-plane (kubeadm init)')
+  })
+
 })
