@@ -11,7 +11,7 @@ const name = uniqueName('stopped')
 
 async function startNode(): Promise<void> {
   await docker.removeContainer(name).catch(() => undefined)
-  await docker.createContainer({ name, Image: BUSYBOX_IMAGE, Cmd: ['sleep', '600'], Labels: { 'kind-action.test': name } })
+  await docker.createContainer({ name, Image: BUSYBOX_IMAGE, Cmd: ['sleep', '600'], Labels: { 'kind-action.test': name }, HostConfig: {} })
   await docker.startContainer(name)
 }
 
