@@ -73254,7 +73254,106 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/cluster/node-exec.ts
+const TAIL_LINES = 25;
+class NodeCommandError extends Error {
+    node;
+    command;
+    result;
+    constructor(node, command, result) {
+        super(`command failed on node ${node} (exit code ${result.exitCode}): ${command.join(' ')}\n` +
+            explain(`${result.stdout}\n${result.stderr}`));
+        this.node = node;
+        this.command = command;
+        this.result = result;
+        this.name = 'NodeCommandError';
+    }
+    /** The last lines of the command's output, for summaries. */
+    get outputTail() {
+        return explain(`${this.result.stdout}\n${this.result.stderr}`);
+    }
+}
+const ERROR_LINE = /\b(error|failed|fatal|unable|refused|cannot|invalid)\b/i;
+/**
+ * The lines that say what went wrong, ahead of the tail: kubeadm at --v=6 ends a failure with a Go stack
+ * trace, which would push its one-line reason out of a plain tail.
+ */
+function explain(text, lines = TAIL_LINES) {
+    const all = text.trim().split('\n');
+    const last = all.slice(-lines);
+    const reasons = all
+        .filter(line => ERROR_LINE.test(line) && !/^\s/.test(line) && !last.includes(line))
+        .slice(0, 5);
+    return reasons.length ? `${reasons.join('\n')}\n...\n${last.join('\n')}` : last.join('\n');
+}
+/**
+ * A command that ended because its node's container stopped under it (killed, out of memory, removed):
+ * the command's own exit code and output say nothing of that, so the error leads with the container.
+ */
+class NodeStoppedError extends NodeCommandError {
+    containerState;
+    constructor(node, command, result, containerState) {
+        super(node, command, result);
+        this.containerState = containerState;
+        this.message =
+            `node ${node} stopped while running ${command.slice(0, 2).join(' ')}: its container ${containerState}. ` +
+                'Something outside this step stopped it (docker kill/stop/rm, the kernel\'s OOM killer, a Docker Engine restart); ' +
+                'its logs are in the log bundle';
+        this.name = 'NodeStoppedError';
+    }
+}
+/**
+ * The error for a command that exited non-zero: a NodeStoppedError when the node's container is no longer
+ * running (or gone), else a NodeCommandError. When even the inspect fails, the plain command error stands.
+ */
+async function commandFailure(docker, node, command, result) {
+    const state = await containerStopped(docker, node, result.exitCode > 128);
+    return state ? new NodeStoppedError(node, command, result, state) : new NodeCommandError(node, command, result);
+}
+/**
+ * How the node's container ended, or undefined while it runs. A command killed by a signal may be the
+ * first to see its container killed, a moment before the Engine marks the container exited: then it
+ * looks again, briefly.
+ */
+async function containerStopped(docker, node, killed = false) {
+    for (let attempt = 0;; attempt++) {
+        const state = await docker.inspectContainer(node).then(stoppedState, () => undefined);
+        if (state || !killed || attempt === 4)
+            return state;
+        await new Promise(resolve => setTimeout(resolve, 250));
+    }
+}
+/** How a stopped container ended ("exited with code 137 (SIGKILL)"), or undefined while it runs. */
+function stoppedState(info) {
+    if (!info)
+        return 'was removed';
+    if (info.running)
+        return undefined;
+    const state = info.raw?.State ?? {};
+    const code = state.ExitCode ?? -1;
+    const signal = code > 128 ? SIGNAL_NAMES[code - 128] : undefined;
+    const how = state.OOMKilled ? ', out of memory' : signal ? ` (${signal})` : '';
+    return `${state.Status ?? 'exited'} with code ${code}${how}`;
+}
+const SIGNAL_NAMES = { 1: 'SIGHUP', 2: 'SIGINT', 9: 'SIGKILL', 15: 'SIGTERM' };
+/** Runs a command in a node and returns its stdout; throws NodeCommandError on a non-zero exit. */
+async function run(docker, node, command, options) {
+    const result = await docker.exec(node, command, { privileged: true, ...options });
+    if (result.exitCode !== 0)
+        throw await commandFailure(docker, node, command, result);
+    return result.stdout;
+}
+/** kind's way of writing a file into a node (mkdir -p, then cp /dev/stdin), in one exec rather than two. */
+async function writeFile(docker, node, path, content) {
+    const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+    await run(docker, node, ['sh', '-c', 'mkdir -p "$1" && cp /dev/stdin "$2"', 'write-file', dir, path], { stdin: content });
+}
+async function readFile(docker, node, path) {
+    return run(docker, node, ['cat', path]);
+}
+
 ;// CONCATENATED MODULE: ./src/cluster/readiness.ts
+
 const ADMIN = '--kubeconfig=/etc/kubernetes/admin.conf';
 async function checkReadiness(docker, bootstrapNode, expectedNodes) {
     const [nodes, dns] = await Promise.all([
@@ -73317,12 +73416,20 @@ async function waitForReadiness(docker, bootstrapNode, expectedNodes, timeoutMs,
     if (!report.ready) {
         const parts = [];
         if (report.notReadyNodes.length)
-            parts.push(`nodes not Ready: ${report.notReadyNodes.join(', ')}`);
+            parts.push(`nodes not Ready: ${await withContainerStates(docker, report.notReadyNodes)}`);
         if (!report.coreDnsAvailable)
             parts.push('CoreDNS not available');
         throw new Error(`cluster not ready after ${Math.round(timeoutMs / 1000)} s (${parts.join('; ')})`);
     }
     return report;
+}
+/** The nodes, each with how its container ended when it is no longer running (killed, out of memory). */
+async function withContainerStates(docker, nodes) {
+    const described = await Promise.all(nodes.map(async (node) => {
+        const stopped = await containerStopped(docker, node);
+        return stopped ? `${node} (its container ${stopped}: something outside this step stopped it)` : node;
+    }));
+    return described.join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/cluster/settle.ts
@@ -74348,91 +74455,6 @@ async function removeKubeconfigEntries(path, clusterName) {
         (0,external_node_fs_namespaceObject.writeFileSync)(path, serializeKubeconfig(updated), { mode: 0o600 });
         return true;
     });
-}
-
-;// CONCATENATED MODULE: ./src/cluster/node-exec.ts
-const TAIL_LINES = 25;
-class NodeCommandError extends Error {
-    node;
-    command;
-    result;
-    constructor(node, command, result) {
-        super(`command failed on node ${node} (exit code ${result.exitCode}): ${command.join(' ')}\n` +
-            explain(`${result.stdout}\n${result.stderr}`));
-        this.node = node;
-        this.command = command;
-        this.result = result;
-        this.name = 'NodeCommandError';
-    }
-    /** The last lines of the command's output, for summaries. */
-    get outputTail() {
-        return explain(`${this.result.stdout}\n${this.result.stderr}`);
-    }
-}
-const ERROR_LINE = /\b(error|failed|fatal|unable|refused|cannot|invalid)\b/i;
-/**
- * The lines that say what went wrong, ahead of the tail: kubeadm at --v=6 ends a failure with a Go stack
- * trace, which would push its one-line reason out of a plain tail.
- */
-function explain(text, lines = TAIL_LINES) {
-    const all = text.trim().split('\n');
-    const last = all.slice(-lines);
-    const reasons = all
-        .filter(line => ERROR_LINE.test(line) && !/^\s/.test(line) && !last.includes(line))
-        .slice(0, 5);
-    return reasons.length ? `${reasons.join('\n')}\n...\n${last.join('\n')}` : last.join('\n');
-}
-/**
- * A command that ended because its node's container stopped under it (killed, out of memory, removed):
- * the command's own exit code and output say nothing of that, so the error leads with the container.
- */
-class NodeStoppedError extends NodeCommandError {
-    containerState;
-    constructor(node, command, result, containerState) {
-        super(node, command, result);
-        this.containerState = containerState;
-        this.message =
-            `node ${node} stopped while running ${command.slice(0, 2).join(' ')}: its container ${containerState}. ` +
-                'Something outside this step stopped it (docker kill/stop/rm, the kernel\'s OOM killer, a Docker Engine restart); ' +
-                'its logs are in the log bundle';
-        this.name = 'NodeStoppedError';
-    }
-}
-/**
- * The error for a command that exited non-zero: a NodeStoppedError when the node's container is no longer
- * running (or gone), else a NodeCommandError. When even the inspect fails, the plain command error stands.
- */
-async function commandFailure(docker, node, command, result) {
-    const state = await docker.inspectContainer(node).then(stoppedState, () => undefined);
-    return state ? new NodeStoppedError(node, command, result, state) : new NodeCommandError(node, command, result);
-}
-/** How a stopped container ended ("exited with code 137 (SIGKILL)"), or undefined while it runs. */
-function stoppedState(info) {
-    if (!info)
-        return 'was removed';
-    if (info.running)
-        return undefined;
-    const state = info.raw?.State ?? {};
-    const code = state.ExitCode ?? -1;
-    const signal = code > 128 ? SIGNAL_NAMES[code - 128] : undefined;
-    const how = state.OOMKilled ? ', out of memory' : signal ? ` (${signal})` : '';
-    return `${state.Status ?? 'exited'} with code ${code}${how}`;
-}
-const SIGNAL_NAMES = { 1: 'SIGHUP', 2: 'SIGINT', 9: 'SIGKILL', 15: 'SIGTERM' };
-/** Runs a command in a node and returns its stdout; throws NodeCommandError on a non-zero exit. */
-async function run(docker, node, command, options) {
-    const result = await docker.exec(node, command, { privileged: true, ...options });
-    if (result.exitCode !== 0)
-        throw await commandFailure(docker, node, command, result);
-    return result.stdout;
-}
-/** kind's way of writing a file into a node (mkdir -p, then cp /dev/stdin), in one exec rather than two. */
-async function writeFile(docker, node, path, content) {
-    const dir = path.slice(0, path.lastIndexOf('/')) || '/';
-    await run(docker, node, ['sh', '-c', 'mkdir -p "$1" && cp /dev/stdin "$2"', 'write-file', dir, path], { stdin: content });
-}
-async function readFile(docker, node, path) {
-    return run(docker, node, ['cat', path]);
 }
 
 ;// CONCATENATED MODULE: ./src/cluster/kube-api.ts

@@ -58,8 +58,21 @@ export class NodeStoppedError extends NodeCommandError {
  * running (or gone), else a NodeCommandError. When even the inspect fails, the plain command error stands.
  */
 export async function commandFailure(docker: DockerPort, node: string, command: string[], result: ExecResult): Promise<NodeCommandError> {
-  const state = await docker.inspectContainer(node).then(stoppedState, () => undefined)
+  const state = await containerStopped(docker, node, result.exitCode > 128)
   return state ? new NodeStoppedError(node, command, result, state) : new NodeCommandError(node, command, result)
+}
+
+/**
+ * How the node's container ended, or undefined while it runs. A command killed by a signal may be the
+ * first to see its container killed, a moment before the Engine marks the container exited: then it
+ * looks again, briefly.
+ */
+export async function containerStopped(docker: DockerPort, node: string, killed = false): Promise<string | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const state = await docker.inspectContainer(node).then(stoppedState, () => undefined)
+    if (state || !killed || attempt === 4) return state
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
 }
 
 /** How a stopped container ended ("exited with code 137 (SIGKILL)"), or undefined while it runs. */

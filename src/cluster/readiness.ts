@@ -1,6 +1,7 @@
 // Waiting until the cluster is usable: every node Ready and CoreDNS available. kind only waits for
 // control planes and only warns; a CI job wants a usable cluster or a clear failure.
 import type { DockerPort } from '../docker/port.js'
+import { containerStopped } from './node-exec.js'
 
 export interface ReadinessReport {
   ready: boolean
@@ -77,9 +78,20 @@ export async function waitForReadiness(
   const report = await checkReadiness(docker, bootstrapNode, expectedNodes)
   if (!report.ready) {
     const parts = []
-    if (report.notReadyNodes.length) parts.push(`nodes not Ready: ${report.notReadyNodes.join(', ')}`)
+    if (report.notReadyNodes.length) parts.push(`nodes not Ready: ${await withContainerStates(docker, report.notReadyNodes)}`)
     if (!report.coreDnsAvailable) parts.push('CoreDNS not available')
     throw new Error(`cluster not ready after ${Math.round(timeoutMs / 1000)} s (${parts.join('; ')})`)
   }
   return report
+}
+
+/** The nodes, each with how its container ended when it is no longer running (killed, out of memory). */
+async function withContainerStates(docker: DockerPort, nodes: string[]): Promise<string> {
+  const described = await Promise.all(
+    nodes.map(async node => {
+      const stopped = await containerStopped(docker, node)
+      return stopped ? `${node} (its container ${stopped}: something outside this step stopped it)` : node
+    })
+  )
+  return described.join(', ')
 }
