@@ -82,17 +82,20 @@ describe('cancelled and killed creations', () => {
   beforeAll(() => createBystander(NODE_IMAGE))
   afterAll(() => removeBystander())
 
+  // Each phase gets both signals a runner sends: the runs alternate them, starting from a different one per phase.
   for (const run of repetitions()) {
-    it(`SIGTERM during node creation${run.label}`, async () => {
+    const signal = (first: NodeJS.Signals): NodeJS.Signals => (run.index % 2 === 0 ? first : first === 'SIGTERM' ? 'SIGINT' : 'SIGTERM')
+
+    it(`${signal('SIGTERM')} during node creation${run.label}`, async () => {
       await cancelledCase({
-        cluster: 'flt-term-boot', signal: 'SIGTERM', when: /::group::Creating nodes, starting the control plane/, maxDelayMs: 1500,
-        phases: /^(Booting flt-term-boot-control-plane|Creating nodes, starting the control plane)$/
+        cluster: 'flt-cancel-boot', signal: signal('SIGTERM'), when: /::group::Creating nodes, starting the control plane/, maxDelayMs: 1500,
+        phases: /^(Booting flt-cancel-boot-control-plane|Creating nodes, starting the control plane)$/
       })
     })
 
-    it(`SIGTERM during kubeadm init${run.label}`, async () => {
+    it(`${signal('SIGTERM')} during kubeadm init${run.label}`, async () => {
       await cancelledCase({
-        cluster: 'flt-term-init', signal: 'SIGTERM', when: /Booting flt-term-init-control-plane: [\d.]+ s/, maxDelayMs: 3000,
+        cluster: 'flt-cancel-init', signal: signal('SIGTERM'), when: /Booting flt-cancel-init-control-plane: [\d.]+ s/, maxDelayMs: 3000,
         phases: /kubeadm init|Creating nodes, starting the control plane/
       })
     })
@@ -100,25 +103,17 @@ describe('cancelled and killed creations', () => {
     // The worker joins while the add-ons are applied: the phase named is every phase running then. On an
     // idle machine the join can be over within the delay (seen in a clean-clone CI run: "Reading kubeconfig"),
     // so any phase after kubeadm init may be the one named; never one that had ended before it.
-    it(`SIGINT during the join and add-ons after kubeadm init${run.label}`, async () => {
+    it(`${signal('SIGINT')} during the join and add-ons after kubeadm init${run.label}`, async () => {
       await cancelledCase({
-        cluster: 'flt-int-join', signal: 'SIGINT', when: /Starting control-plane \(kubeadm init\): [\d.]+ s/, maxDelayMs: 1000,
+        cluster: 'flt-cancel-join', signal: signal('SIGINT'), when: /Starting control-plane \(kubeadm init\): [\d.]+ s/, maxDelayMs: 1000,
         inputs: { workers: '1' },
-        phases: /Joining flt-int-join-worker|Installing CNI|Installing StorageClass|Finalizing the kubelet|Reading kubeconfig|Exporting kubeconfig|Waiting for nodes Ready and CoreDNS|Creating nodes, starting the control plane/
+        phases: /Joining flt-cancel-join-worker|Installing CNI|Installing StorageClass|Finalizing the kubelet|Reading kubeconfig|Exporting kubeconfig|Waiting for nodes Ready and CoreDNS|Creating nodes, starting the control plane/
       })
     })
 
-    it(`SIGINT during the readiness wait${run.label}`, async () => {
+    it(`${signal('SIGINT')} during the readiness wait${run.label}`, async () => {
       await cancelledCase({
-        cluster: 'flt-int-wait', signal: 'SIGINT', when: /::group::Waiting for nodes Ready and CoreDNS/, maxDelayMs: 3000,
-        inputs: { config: NEVER_READY, wait: '5m' },
-        phases: /Waiting for nodes Ready and CoreDNS/
-      })
-    })
-
-    it(`SIGTERM during the readiness wait${run.label}`, async () => {
-      await cancelledCase({
-        cluster: 'flt-term-wait', signal: 'SIGTERM', when: /::group::Waiting for nodes Ready and CoreDNS/, maxDelayMs: 3000,
+        cluster: 'flt-cancel-wait', signal: signal('SIGINT'), when: /::group::Waiting for nodes Ready and CoreDNS/, maxDelayMs: 3000,
         inputs: { config: NEVER_READY, wait: '5m' },
         phases: /Waiting for nodes Ready and CoreDNS/
       })

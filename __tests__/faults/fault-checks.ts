@@ -21,9 +21,9 @@ export function faultRandom(): number {
  * How many times a case with a random point runs (FAULTS_REPEAT, default 2): each run draws another point
  * in the phase. Labels tell the runs apart in the tier's one line per case.
  */
-export function repetitions(): { label: string }[] {
+export function repetitions(): { label: string; index: number }[] {
   const n = Math.max(1, Number(process.env.FAULTS_REPEAT ?? 2) || 1)
-  return Array.from({ length: n }, (_, i) => ({ label: n > 1 ? ` (run ${i + 1} of ${n})` : '' }))
+  return Array.from({ length: n }, (_, i) => ({ index: i, label: n > 1 ? ` (run ${i + 1} of ${n})` : '' }))
 }
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
