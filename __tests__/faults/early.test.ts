@@ -1,12 +1,12 @@
 // Faults that stop a creation before or as its first container starts (issue 18): each through
 // dist/main and dist/post as a runner runs them, each checked by fault-checks.ts.
-import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KIND_HEADER } from '../helpers/kind-configs.js'
 import { ECHO, NODE_IMAGE, newRunner, runMain, runPost } from '../e2e/harness.js'
 import {
-  clusterFootprint, createBystander, expectNothingLeft, expectOneError, forceRemove, removeBystander, seededKubeconfig, summaryFailedPhase
+  clusterFootprint, createBystander, expectNothingLeft, expectOneError, forceRemove, removeBystander, seededKubeconfig, summaryFailedPhase,
+  takenLoopbackPort
 } from './fault-checks.js'
 import { existsSync } from 'node:fs'
 
@@ -86,14 +86,10 @@ describe('faults before or at the first container', () => {
   })
 
   describe('a host port of extraPortMappings is taken', () => {
-    let server: Server
+    const taken = takenLoopbackPort()
     let port: number
-    beforeAll(async () => {
-      server = createServer()
-      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-      port = (server.address() as { port: number }).port
-    })
-    afterAll(() => new Promise<void>(resolve => server.close(() => resolve())))
+    beforeAll(async () => (port = await taken.open()))
+    afterAll(() => taken.close())
 
     it('fails booting the node, naming the field and the port', async () => {
       const config = `${KIND_HEADER}nodes:\n- role: control-plane\n  extraPortMappings:\n  - containerPort: 80\n    hostPort: ${port}\n    listenAddress: 127.0.0.1\n`

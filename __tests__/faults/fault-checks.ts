@@ -3,6 +3,7 @@
 // cluster left (containers, their volumes, networks labelled for it, kubeconfig entries, the lock file)
 // while a bystander (another cluster's kubeconfig entries, a labelled container, network and volume) survives.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import YAML from 'yaml'
 import { expect } from 'vitest'
@@ -147,4 +148,13 @@ export async function expectNothingLeft(cluster: string, kubeconfig: string, bef
 export async function forceRemove(cluster: string): Promise<void> {
   const left = await containersOf(cluster)
   if (left.length) await docker(['rm', '-f', '-v', ...left])
+}
+
+/** A loopback port held open by this process, for a case whose config asks for a host port already in use. */
+export function takenLoopbackPort(): { open: () => Promise<number>; close: () => Promise<void> } {
+  const server = createServer()
+  return {
+    open: () => new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port))),
+    close: () => new Promise(resolve => server.close(() => resolve()))
+  }
 }

@@ -1,14 +1,14 @@
 // A name already taken, and keep_on_failure (issue 18): a second main step that reuses a cluster_name
 // fails naming cluster_name and leaves the existing cluster (this action's, or the upstream kind CLI's)
 // exactly as it was; keep_on_failure: true leaves exactly the failed cluster and says how to delete it.
-import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KIND_HEADER } from '../helpers/kind-configs.js'
 import { ECHO, KIND_CLI, NODE_IMAGE, containersOf, docker, kind, newRunner, runMain, runPost, sh } from '../e2e/harness.js'
 import {
   clusterFootprint, createBystander, expectBystanderIntact, expectNothingLeft, expectOneError, forceRemove, kubeconfigNames, removeBystander,
-  seededKubeconfig, summaryFailedPhase
+  seededKubeconfig, summaryFailedPhase,
+  takenLoopbackPort
 } from './fault-checks.js'
 
 /** Container IDs of a cluster: the same IDs afterwards mean nothing was replaced. */
@@ -71,14 +71,10 @@ describe('a cluster_name in use, and keep_on_failure', () => {
   })
 
   describe('keep_on_failure: true', () => {
-    let server: Server
+    const taken = takenLoopbackPort()
     let port: number
-    beforeAll(async () => {
-      server = createServer()
-      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-      port = (server.address() as { port: number }).port
-    })
-    afterAll(() => new Promise<void>(resolve => server.close(() => resolve())))
+    beforeAll(async () => (port = await taken.open()))
+    afterAll(() => taken.close())
 
     it('leaves exactly the failed cluster and says how to delete it; that command deletes it', async () => {
       const cluster = 'flt-keep'
