@@ -15,6 +15,7 @@ import type { DockerPort } from './docker/port.js'
 import { dockerCredentials } from './docker/credentials.js'
 import { githubReporter, OWNER_LABEL, ownerId } from './github-reporter.js'
 import { HELM_CLUSTER_NAME, InputError, parseInputs, type Inputs } from './inputs.js'
+import { NODE_BOOT_WAIT_VARIABLE, parseNodeBootWait } from './cluster/node-boot-wait.js'
 import { describeSpeedUps, parseSpeedUps, SPEED_UPS_VARIABLE } from './cluster/speed-up-names.js'
 import { DEFAULT_KUBERNETES_VERSION, LOAD_BALANCER_IMAGE } from './node-images.js'
 import { withCallLog } from './docker/call-log.js'
@@ -145,6 +146,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       )
     }
     const speedUps = parseSpeedUps(env[SPEED_UPS_VARIABLE])
+    const nodeBootWaitMs = parseNodeBootWait(env[NODE_BOOT_WAIT_VARIABLE])
     const speedUpsLine = describeSpeedUps(speedUps)
     if (speedUpsLine) core.info(speedUpsLine)
     const kubeconfigPath = resolveKubeconfigPath(inputs.kubeconfig, env.KUBECONFIG, homedir())
@@ -187,6 +189,7 @@ export async function run(docker: DockerPort = new DockerodePort(), env = proces
       network,
       loadBalancerImage: inputs.loadBalancerImage || LOAD_BALANCER_IMAGE,
       waitMs: inputs.waitMs,
+      nodeBootWaitMs,
       extraLabels: { [OWNER_LABEL]: recorder.state.owner },
       hostEnv: env,
       imageSource: imageCache,

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadClusterConfig } from '../../src/config/index.js'
 import { provisionContainers } from '../../src/cluster/create.js'
+import { NODE_BOOT_WAIT_VARIABLE, parseNodeBootWait } from '../../src/cluster/node-boot-wait.js'
 import { deleteCluster } from '../../src/cluster/delete.js'
 import { DEFAULT_NETWORK, controlPlaneEndpoint, needsLoadBalancer, planNodeNames } from '../../src/cluster/identity.js'
 import { configureLoadBalancer, nodeKubernetesVersion, patchContainerd, writeKubeadmConfig } from '../../src/cluster/node-config.js'
@@ -59,6 +60,16 @@ ${CERT_SAN_JSON6902}nodes:
     readOnly: true
 `
 }
+
+/**
+ * Under software emulation (hack/vm/run.sh sets KIND_ACTION_E2E_PARITY=containers) the upstream kind CLI
+ * cannot finish provisioning: it gives a node's systemd a fixed 30 s to boot (kind-spec §2.8), and a
+ * node there takes minutes. Its containers exist by then (and --retain keeps them), so the containers'
+ * options are compared, for the single-node scenario (each scenario costs minutes there); the files,
+ * which kind writes only after the wait, are not.
+ */
+const CONTAINERS_ONLY = process.env.KIND_ACTION_E2E_PARITY === 'containers'
+const SCENARIOS_RUN = CONTAINERS_ONLY ? { single: SCENARIOS.single } : SCENARIOS
 
 interface Capture {
   files: Record<string, string>
@@ -122,7 +133,16 @@ async function captureKind(cluster: string, config: string): Promise<Capture> {
     await retry(`kind creating ${cluster}'s containers`, async () => {
       const count = (await containersOf(cluster)).length
       if (count < expected) throw new Error(`${count} of ${expected} containers so far`)
-    }, 120_000, 500)
+    }, CONTAINERS_ONLY ? 900_000 : 120_000, 500)
+    if (CONTAINERS_ONLY) {
+      // The Engine lists a container a moment before it can be inspected: wait until every one runs.
+      const inspect = await retry(`kind starting ${cluster}'s containers`, async () => {
+        const all = await inspectAll(await containersOf(cluster))
+        if (!Object.values(all).every(raw => raw.State.Running)) throw new Error('not all running yet')
+        return all
+      }, 900_000, 500)
+      return { files: {}, inspect }
+    }
     const files = await captureFiles(cluster, needsLoadBalancer(parsed))
     return { files, inspect: await inspectAll(await containersOf(cluster)) }
   } finally {
@@ -141,6 +161,7 @@ async function captureOurs(cluster: string, config: string): Promise<Capture> {
     network: DEFAULT_NETWORK,
     loadBalancerImage: LOAD_BALANCER_IMAGE,
     waitMs: 0,
+    nodeBootWaitMs: parseNodeBootWait(process.env[NODE_BOOT_WAIT_VARIABLE]),
     extraLabels: OWNER,
     hostEnv: {}
   }
@@ -157,7 +178,7 @@ async function captureOurs(cluster: string, config: string): Promise<Capture> {
       })
     )
     if (needsLoadBalancer(parsed)) await configureLoadBalancer(port, parsed, nodes)
-    const files = await captureFiles(cluster, needsLoadBalancer(parsed))
+    const files = CONTAINERS_ONLY ? {} : await captureFiles(cluster, needsLoadBalancer(parsed))
     return { files, inspect: await inspectAll(await containersOf(cluster)) }
   } finally {
     await deleteCluster(port, cluster, { kubeconfigPaths: [] })
@@ -226,7 +247,7 @@ function containerFacts(raw: any, cluster: string) { // eslint-disable-line @typ
   return JSON.parse(JSON.stringify(facts).split(cluster).join('CLUSTER'))
 }
 
-describe.each(Object.entries(SCENARIOS))('parity with kind %s', (scenario, config) => {
+describe.each(Object.entries(SCENARIOS_RUN))('parity with kind %s', (scenario, config) => {
   const theirs = `par-${scenario}-kind`
   const ours = `par-${scenario}-ours`
   let kindCapture: Capture
@@ -252,7 +273,7 @@ describe.each(Object.entries(SCENARIOS))('parity with kind %s', (scenario, confi
     }
   })
 
-  it('writes the same kubeadm.conf on every node and the same load balancer backends', () => {
+  it.skipIf(CONTAINERS_ONLY)('writes the same kubeadm.conf on every node and the same load balancer backends', () => {
     const kindFiles = Object.fromEntries(
       Object.entries(kindCapture.files).map(([k, v]) => [k.replace(theirs, 'CLUSTER'), normalise(v, theirs, kindCapture.inspect)])
     )

@@ -3,13 +3,14 @@
 // host such as GitHub's runners and hack/vm's guest, the v1 hierarchy's tmpfs here), every node goes
 // Ready and CoreDNS available; the post step leaves nothing behind.
 import { describe, expect, it } from 'vitest'
-import { E2E_WAIT, ECHO, NODE_IMAGE, clusterThroughAction, containersOf, docker, kubectl, runPost } from './harness.js'
+import { E2E_WAIT, ECHO, NODE_IMAGE, clusterThroughAction, containersOf, docker, kubectl, runPost, slowHostConfig } from './harness.js'
 
 const CLUSTER = 'e2e-one-worker'
 const NODES = [`${CLUSTER}-control-plane`, `${CLUSTER}-worker`]
 
 describe('1 control plane + 1 worker through the built action', () => {
-  const { runner, main } = clusterThroughAction({ cluster_name: CLUSTER, node_image: NODE_IMAGE, workers: '1', wait: E2E_WAIT })
+  const slow = slowHostConfig(1)
+  const { runner, main } = clusterThroughAction({ cluster_name: CLUSTER, node_image: NODE_IMAGE, wait: E2E_WAIT, ...(slow ? { config: slow } : { workers: '1' }) })
 
   it('makes a control plane and a worker, each in a private cgroup namespace', async () => {
     expect(await containersOf(CLUSTER)).toEqual(NODES)
@@ -27,6 +28,12 @@ describe('1 control plane + 1 worker through the built action', () => {
     expect(ready.trim().split(' ').sort()).toEqual(NODES.map(n => `${n}=True`))
     const available = await kubectl(runner, ['-n', 'kube-system', 'get', 'deployment/coredns', '-o', 'jsonpath={.status.conditions[?(@.type=="Available")].status}'])
     expect(available).toBe('True')
+  })
+
+  it.runIf(slow)("raises kubeadm's timeouts on a slow host through kubeadmConfigPatches", async () => {
+    const timeout = process.env.KIND_ACTION_E2E_KUBEADM_TIMEOUT
+    expect(await docker(['exec', NODES[0], 'cat', '/kind/kubeadm.conf'])).toContain(`kubernetesAPICall: ${timeout}`)
+    expect(await docker(['exec', NODES[1], 'cat', '/kind/kubeadm.conf'])).toContain(`tlsBootstrap: ${timeout}`)
   })
 
   it('post step removes both nodes', async () => {

@@ -20,6 +20,7 @@ import {
   retry,
   runStep,
   runPost,
+  slowHostConfig,
   volumeExists,
   volumesOf
 } from './harness.js'
@@ -73,7 +74,8 @@ spec:
 `
 
 describe('single-node cluster through the built action', () => {
-  const inputs = { cluster_name: CLUSTER, node_image: NODE_IMAGE, load_images: BUSYBOX_IMAGE, wait: E2E_WAIT }
+  const slow = slowHostConfig(0)
+  const inputs = { cluster_name: CLUSTER, node_image: NODE_IMAGE, load_images: BUSYBOX_IMAGE, wait: E2E_WAIT, ...(slow ? { config: slow } : {}) }
   const { runner, main } = clusterThroughAction(inputs, { before: ensureBusyboxImage })
   let volumes: string[] = []
 

@@ -73214,7 +73214,7 @@ function engineMessage(error) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runtime_globals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3453);
 /* harmony import */ var _docker_dockerode_port_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5824);
-/* harmony import */ var _kind_cli_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7137);
+/* harmony import */ var _kind_cli_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3616);
 
 
 
@@ -73239,7 +73239,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7137:
+/***/ 3616:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77596,6 +77596,25 @@ async function prepare_prepare(options) {
     return { images, containers, host: facts };
 }
 
+;// CONCATENATED MODULE: ./src/duration.ts
+// Durations as users write them in workflows: Go-style ("5m", "90s", "1m30s", "500ms") or bare seconds.
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** Milliseconds, or undefined when the text is not a duration. */
+function parseDuration(text) {
+    const value = text.trim();
+    if (/^\d+$/.test(value))
+        return Number(value) * 1000;
+    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value))
+        return undefined;
+    let total = 0;
+    for (const [, amount, , unit] of value.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g))
+        total += Number(amount) * UNIT_MS[unit];
+    return Math.round(total);
+}
+function formatSeconds(seconds) {
+    return seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
 ;// CONCATENATED MODULE: ./src/kubeadm/loadbalancer.ts
 // The external load balancer's configuration as kind v0.31 writes it for its HAProxy image
 // (pkg/cluster/internal/loadbalancer in v0.31.0), byte for byte, including the whitespace-only
@@ -78819,6 +78838,25 @@ async function patchContainerd(docker, cluster, node) {
     await run(docker, node, ['bash', '-c', '! pgrep --exact containerd || systemctl restart containerd']);
 }
 
+;// CONCATENATED MODULE: ./src/cluster/node-boot-wait.ts
+// How long a node's systemd may take to boot: kind's readiness line within a minute on any real runner,
+// but far longer on a slow host (software emulation, a loaded machine), where a fixed wait would fail a
+// cluster that was only slow. One environment variable, read by the main step and our kind CLI alike.
+
+const NODE_BOOT_WAIT_VARIABLE = 'KIND_ACTION_NODE_BOOT_WAIT';
+const DEFAULT_NODE_BOOT_WAIT_MS = 60_000;
+/** Unset or "": the default; otherwise a duration as the wait input takes it (90s, 5m, 1m30s, 120). */
+function parseNodeBootWait(value) {
+    const text = (value ?? '').trim();
+    if (text === '')
+        return DEFAULT_NODE_BOOT_WAIT_MS;
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+        throw new Error(`${NODE_BOOT_WAIT_VARIABLE}="${text}": not a duration above zero; write it as 90s, 5m or 1m30s (unset: ${DEFAULT_NODE_BOOT_WAIT_MS / 1000} s)`);
+    }
+    return ms;
+}
+
 ;// CONCATENATED MODULE: ./src/cluster/port-in-use.ts
 const BIND_IN_USE = /listen (?:tcp|udp|sctp)[46]? \[?([0-9a-fA-F.:]*?)\]?:(\d+): bind: address already in use/;
 /** The config field of the taken host port named in a Docker error, with its address and port. */
@@ -78852,20 +78890,21 @@ function explainStartFailure(cluster, error) {
 
 
 
+
+
 /** kind's readiness line: systemd reached multi-user, or the entrypoint saw cgroup v1. */
 const SYSTEMD_READY = /Reached target .*Multi-User System.*|detected cgroup v1/;
-const NODE_BOOT_TIMEOUT_MS = 60_000;
-async function nodes_startContainer(docker, container) {
+async function nodes_startContainer(docker, container, bootWaitMs = DEFAULT_NODE_BOOT_WAIT_MS) {
     await docker.createContainer(container.spec);
     await docker.startContainer(container.name);
     if (container.role !== LOAD_BALANCER_ROLE)
-        await waitForBoot(docker, container);
+        await waitForBoot(docker, container, bootWaitMs);
 }
-async function waitForBoot(docker, container) {
-    if (!(await docker.waitForLog(container.name, SYSTEMD_READY, NODE_BOOT_TIMEOUT_MS))) {
+async function waitForBoot(docker, container, bootWaitMs) {
+    if (!(await docker.waitForLog(container.name, SYSTEMD_READY, bootWaitMs))) {
         const log = (await docker.logs(container.name)).trim().split('\n').slice(-20).join('\n');
-        throw new Error(`node ${container.name} did not boot within ${NODE_BOOT_TIMEOUT_MS / 1000} s ` +
-            `(no log line matching ${SYSTEMD_READY}); its last output:\n${log}`);
+        throw new Error(`node ${container.name} did not boot within ${formatSeconds(bootWaitMs / 1000)} ` +
+            `(no log line matching ${SYSTEMD_READY}; on a slow host, set ${NODE_BOOT_WAIT_VARIABLE} to wait longer); its last output:\n${log}`);
     }
 }
 /**
@@ -78888,7 +78927,7 @@ async function bootNode(c, node, after) {
                 throw explainStartFailure(c.cluster, error);
             });
             started.of(node.name).reach();
-            await waitForBoot(c.docker, planned);
+            await waitForBoot(c.docker, planned, c.options.nodeBootWaitMs ?? DEFAULT_NODE_BOOT_WAIT_MS);
         });
         booted.of(node.name).reach();
     }
@@ -79680,7 +79719,7 @@ async function assertClusterAbsent(docker, name) {
  */
 async function provisionContainers(options) {
     const { images, containers } = await prepare(options);
-    await options.phases.group('Creating node containers', () => settleAll(containers.map(c => startContainer(options.docker, c))));
+    await options.phases.group('Creating node containers', () => settleAll(containers.map(c => startContainer(options.docker, c, options.nodeBootWaitMs))));
     return { images, planned: containers };
 }
 async function createCluster(options) {
@@ -81094,6 +81133,7 @@ async function getKubeconfig(c) {
 
 
 
+
 function reporterFor(c) {
     return {
         info: message => c.log.info(message, 1),
@@ -81154,6 +81194,7 @@ async function createClusterCommand(c) {
             extraLabels: {},
             hostEnv: c.env,
             speedUps: parseSpeedUps(c.env[SPEED_UPS_VARIABLE]),
+            nodeBootWaitMs: parseNodeBootWait(c.env[NODE_BOOT_WAIT_VARIABLE]),
             afterControlPlane: facts => exportKubeconfig(kubeconfigPath, facts.kubeconfig)
         });
         const waitMs = flag(c, 'wait');

@@ -43,6 +43,14 @@ VM_TEST_FILES="$VM_TEST_FILES"
 VM_TEST_TIMEOUT_MS=${VM_TEST_TIMEOUT_MS:-$([[ $accel == kvm ]] && echo 900000 || echo 2400000)}
 export KIND_ACTION_E2E_WAIT=${VM_WAIT:-$([[ $accel == kvm ]] && echo 5m || echo 20m)}
 export KIND_ACTION_E2E_ECHO=1
+$([[ $accel == tcg ]] && cat <<'SLOW'
+# Software emulation: a node's systemd takes minutes to boot and the API server answers kubeadm's calls,
+# but not within kubeadm's minute: the waits a user on a slow host would raise (README "cgroup v2 (a VM)").
+export KIND_ACTION_NODE_BOOT_WAIT=20m
+export KIND_ACTION_E2E_KUBEADM_TIMEOUT=20m0s
+export KIND_ACTION_E2E_PARITY=containers
+SLOW
+)
 export KUBE_VERSION=$KUBE_VERSION
 ENV
 qemu-img create -q -f qcow2 -b "$VM/disk.img" -F raw "$run/disk.qcow2"

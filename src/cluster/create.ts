@@ -37,7 +37,7 @@ export async function assertClusterAbsent(docker: DockerPort, name: string): Pro
  */
 export async function provisionContainers(options: CreateOptions): Promise<{ images: ImageResolution[]; planned: PlannedContainer[] }> {
   const { images, containers } = await prepare(options)
-  await options.phases.group('Creating node containers', () => settleAll(containers.map(c => startContainer(options.docker, c))))
+  await options.phases.group('Creating node containers', () => settleAll(containers.map(c => startContainer(options.docker, c, options.nodeBootWaitMs))))
   return { images, planned: containers }
 }
 

@@ -1,9 +1,11 @@
 // kind's node containers (kind-spec §4) and its config action (§5.3): each node created, started and
 // booted, then its kubeadm.conf written and containerd patched.
 import type { DockerPort } from '../../docker/port.js'
+import { formatSeconds } from '../../duration.js'
 import type { PlannedContainer } from '../container-plan.js'
 import { LOAD_BALANCER_ROLE, controlPlaneEndpoint, type PlannedNode } from '../identity.js'
 import { nodeKubernetesVersion, patchContainerd, writeKubeadmConfig } from '../node-config.js'
+import { DEFAULT_NODE_BOOT_WAIT_MS, NODE_BOOT_WAIT_VARIABLE } from '../node-boot-wait.js'
 import { explainStartFailure } from '../port-in-use.js'
 import { settleAll } from '../settle.js'
 import type { NodeSummary } from '../types.js'
@@ -11,20 +13,19 @@ import type { Creation, NodeUp } from '../creation/context.js'
 
 /** kind's readiness line: systemd reached multi-user, or the entrypoint saw cgroup v1. */
 const SYSTEMD_READY = /Reached target .*Multi-User System.*|detected cgroup v1/
-const NODE_BOOT_TIMEOUT_MS = 60_000
 
-export async function startContainer(docker: DockerPort, container: PlannedContainer): Promise<void> {
+export async function startContainer(docker: DockerPort, container: PlannedContainer, bootWaitMs = DEFAULT_NODE_BOOT_WAIT_MS): Promise<void> {
   await docker.createContainer(container.spec)
   await docker.startContainer(container.name)
-  if (container.role !== LOAD_BALANCER_ROLE) await waitForBoot(docker, container)
+  if (container.role !== LOAD_BALANCER_ROLE) await waitForBoot(docker, container, bootWaitMs)
 }
 
-async function waitForBoot(docker: DockerPort, container: PlannedContainer): Promise<void> {
-  if (!(await docker.waitForLog(container.name, SYSTEMD_READY, NODE_BOOT_TIMEOUT_MS))) {
+async function waitForBoot(docker: DockerPort, container: PlannedContainer, bootWaitMs: number): Promise<void> {
+  if (!(await docker.waitForLog(container.name, SYSTEMD_READY, bootWaitMs))) {
     const log = (await docker.logs(container.name)).trim().split('\n').slice(-20).join('\n')
     throw new Error(
-      `node ${container.name} did not boot within ${NODE_BOOT_TIMEOUT_MS / 1000} s ` +
-        `(no log line matching ${SYSTEMD_READY}); its last output:\n${log}`
+      `node ${container.name} did not boot within ${formatSeconds(bootWaitMs / 1000)} ` +
+        `(no log line matching ${SYSTEMD_READY}; on a slow host, set ${NODE_BOOT_WAIT_VARIABLE} to wait longer); its last output:\n${log}`
     )
   }
 }
@@ -52,7 +53,7 @@ async function bootNode(c: Creation, node: PlannedNode, after: Promise<unknown>)
         throw explainStartFailure(c.cluster, error)
       })
       started.of(node.name).reach()
-      await waitForBoot(c.docker, planned)
+      await waitForBoot(c.docker, planned, c.options.nodeBootWaitMs ?? DEFAULT_NODE_BOOT_WAIT_MS)
     })
     booted.of(node.name).reach()
   } catch (error) {

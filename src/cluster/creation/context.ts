@@ -23,6 +23,8 @@ export interface CreateOptions {
   loadBalancerImage: string
   /** 0 skips waiting for readiness. */
   waitMs: number
+  /** How long each node's systemd may take to boot (node-boot-wait.ts); a minute when not given. */
+  nodeBootWaitMs?: number
   /** Labels of our own, added to every container (kind ignores unknown labels). */
   extraLabels: Record<string, string>
   hostEnv: Record<string, string | undefined>

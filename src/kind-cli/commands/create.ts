@@ -9,6 +9,7 @@ import { DEFAULT_NETWORK, kubeconfigContext } from '../../cluster/identity.js'
 import { exportKubeconfig, resolveKubeconfigPath } from '../../cluster/kubeconfig.js'
 import { Phases, type Reporter } from '../../cluster/phases.js'
 import { waitForReadiness } from '../../cluster/readiness.js'
+import { NODE_BOOT_WAIT_VARIABLE, parseNodeBootWait } from '../../cluster/node-boot-wait.js'
 import { parseSpeedUps, SPEED_UPS_VARIABLE } from '../../cluster/speed-up-names.js'
 import { loadClusterConfig } from '../../config/index.js'
 import type { Cluster } from '../../config/types.js'
@@ -80,6 +81,7 @@ export async function createClusterCommand(c: CliContext): Promise<void> {
       extraLabels: {},
       hostEnv: c.env,
       speedUps: parseSpeedUps(c.env[SPEED_UPS_VARIABLE]),
+      nodeBootWaitMs: parseNodeBootWait(c.env[NODE_BOOT_WAIT_VARIABLE]),
       afterControlPlane: facts => exportKubeconfig(kubeconfigPath, facts.kubeconfig)
     })
     const waitMs = flag<number>(c, 'wait')
