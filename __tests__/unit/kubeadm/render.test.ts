@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import YAML from 'yaml'
 import {
   kubeadmAPIVersion,
   kubeadmConfigForNode,
@@ -309,5 +311,30 @@ describe('kubeadmDataForNode', () => {
     expect(() => kubeadmConfigForNode(cluster, worker, 'kind-worker', ips, 'v1.34.4', 'kind-control-plane:6443')).toThrow(
       'nodes[1].kubeadmConfigPatchesJSON6902[0]: kubeadm.k8s.io/v1beta3 JoinConfiguration: operation 0 (remove "/nope"): "/nope" does not exist'
     )
+  })
+})
+
+describe("the README's kubeadm timeouts for slow hosts", () => {
+  // The block under "On a slow host kubeadm's own timeouts can run out too", as a user would paste it.
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
+  const ips = { ipv4: '172.18.0.5', ipv6: '' }
+  const block = readme.split("On a slow host kubeadm's own timeouts")[1]?.match(/```yaml\n([\s\S]*?)```/)?.[1] ?? ''
+  const patches = (YAML.parse(block) as { kubeadmConfigPatches: string[] }).kubeadmConfigPatches
+  const cluster = makeCluster({ nodes: [{ role: 'control-plane' }, { role: 'worker' }], kubeadmConfigPatches: patches })
+  const docs = (nodeIndex: number, name: string): Record<string, { timeouts?: Record<string, string> }> =>
+    Object.fromEntries(
+      YAML.parseAllDocuments(kubeadmConfigForNode(cluster, cluster.nodes[nodeIndex]!, name, ips, 'v1.37.2', 'kind-control-plane:6443'))
+        .map(d => d.toJSON() as { kind: string; timeouts?: Record<string, string> })
+        .map(d => [d.kind, d])
+    )
+
+  it('raises init and join timeouts in the v1beta4 config of Kubernetes 1.37', () => {
+    expect(patches).toHaveLength(2)
+    expect(docs(0, 'kind-control-plane').InitConfiguration?.timeouts).toEqual({
+      controlPlaneComponentHealthCheck: '20m0s',
+      kubeletHealthCheck: '20m0s',
+      kubernetesAPICall: '20m0s'
+    })
+    expect(docs(1, 'kind-worker').JoinConfiguration?.timeouts).toMatchObject({ discovery: '20m0s', tlsBootstrap: '20m0s', kubernetesAPICall: '20m0s' })
   })
 })
