@@ -64,6 +64,15 @@ describe('faults before or at the first container', () => {
     })
   })
 
+  it('KIND_ACTION_NODE_BOOT_WAIT is not a duration: fails before Docker, naming the variable and what it takes', async () => {
+    await failingCase({
+      cluster: 'flt-boot-wait',
+      env: { KIND_ACTION_NODE_BOOT_WAIT: 'ten minutes' },
+      errors: [/^::error::.*KIND_ACTION_NODE_BOOT_WAIT="ten minutes": not a duration above zero; write it as 90s, 5m or 1m30s \(unset: 60 s\)$/m],
+      bundle: false
+    })
+  })
+
   it('the Docker socket is unreachable from the start: says so and what to do; post does not crash', async () => {
     await failingCase({
       cluster: 'flt-no-docker',
