@@ -8,7 +8,7 @@ import YAML from 'yaml'
 import { afterAll, beforeAll } from 'vitest'
 // @ts-expect-error plain ESM JavaScript shared with hack/run-action.sh
 import * as runnerModule from '../../hack/runner.mjs'
-import { KIND_HEADER } from '../helpers/kind-configs.js'
+import { KIND_HEADER, readmeSlowHostBlock } from '../helpers/kind-configs.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -136,18 +136,13 @@ export const E2E_WAIT = process.env.KIND_ACTION_E2E_WAIT || '5m'
  * kubeadm's own timeouts (v1beta4 `timeouts`, kubeadm's defaults 4m for the health checks and 1m for an
  * API call), raised through kubeadmConfigPatches as a user on a slow host would raise them: under
  * software emulation (hack/vm/run.sh sets KIND_ACTION_E2E_KUBEADM_TIMEOUT) the API server answers init's
- * calls, but not within a minute. Unset: undefined, and the files use their usual inputs.
+ * calls, but not within a minute. The patches are the README's own block. Unset: undefined, and the
+ * files use their usual inputs.
  */
 export function slowHostConfig(workers: number): string | undefined {
   const timeout = process.env.KIND_ACTION_E2E_KUBEADM_TIMEOUT
   if (!timeout) return undefined
-  const timeouts = (keys: string[]): string => keys.map(key => `    ${key}: ${timeout}\n`).join('')
-  return (
-    `${KIND_HEADER}kubeadmConfigPatches:\n` +
-    `- |\n  kind: InitConfiguration\n  timeouts:\n${timeouts(['controlPlaneComponentHealthCheck', 'kubeletHealthCheck', 'kubernetesAPICall'])}` +
-    `- |\n  kind: JoinConfiguration\n  timeouts:\n${timeouts(['controlPlaneComponentHealthCheck', 'kubeletHealthCheck', 'kubernetesAPICall', 'discovery', 'tlsBootstrap'])}` +
-    `nodes:\n- role: control-plane\n${'- role: worker\n'.repeat(workers)}`
-  )
+  return `${KIND_HEADER}${readmeSlowHostBlock(timeout)}nodes:\n- role: control-plane\n${'- role: worker\n'.repeat(workers)}`
 }
 
 export async function sh(file: string, args: string[], env?: Record<string, string>, input?: string): Promise<string> {

@@ -129,20 +129,17 @@ async function captureKind(cluster: string, config: string): Promise<Capture> {
   try {
     const parsed = loadClusterConfig(config, { defaultImage: NODE_IMAGE, nameOverride: cluster, cwd: process.cwd() })
     const expected = parsed.nodes.length + (needsLoadBalancer(parsed) ? 1 : 0)
-    // kind creates the containers concurrently: wait for all of them.
-    await retry(`kind creating ${cluster}'s containers`, async () => {
-      const count = (await containersOf(cluster)).length
-      if (count < expected) throw new Error(`${count} of ${expected} containers so far`)
+    // kind creates the containers concurrently: wait for all of them (and, when only they are compared,
+    // until each runs: the Engine lists a container a moment before it can be inspected).
+    const inspect = await retry(`kind creating ${cluster}'s containers`, async () => {
+      const names = await containersOf(cluster)
+      if (names.length < expected) throw new Error(`${names.length} of ${expected} containers so far`)
+      if (!CONTAINERS_ONLY) return undefined
+      const all = await inspectAll(names)
+      if (!Object.values(all).every(raw => raw.State.Running)) throw new Error('not all running yet')
+      return all
     }, CONTAINERS_ONLY ? 900_000 : 120_000, 500)
-    if (CONTAINERS_ONLY) {
-      // The Engine lists a container a moment before it can be inspected: wait until every one runs.
-      const inspect = await retry(`kind starting ${cluster}'s containers`, async () => {
-        const all = await inspectAll(await containersOf(cluster))
-        if (!Object.values(all).every(raw => raw.State.Running)) throw new Error('not all running yet')
-        return all
-      }, 900_000, 500)
-      return { files: {}, inspect }
-    }
+    if (inspect) return { files: {}, inspect }
     const files = await captureFiles(cluster, needsLoadBalancer(parsed))
     return { files, inspect: await inspectAll(await containersOf(cluster)) }
   } finally {

@@ -68,7 +68,7 @@ describe('faults before or at the first container', () => {
     await failingCase({
       cluster: 'flt-boot-wait',
       env: { KIND_ACTION_NODE_BOOT_WAIT: 'ten minutes' },
-      errors: [/^::error::.*KIND_ACTION_NODE_BOOT_WAIT="ten minutes": not a duration above zero; write it as 90s, 5m or 1m30s \(unset: 60 s\)$/m],
+      errors: [/^::error::validating inputs: KIND_ACTION_NODE_BOOT_WAIT="ten minutes": not a duration above zero; write it as 90s, 5m or 1m30s \(unset: 60 s\)$/m],
       bundle: false
     })
   })

@@ -3,6 +3,8 @@
 // once. Each one is the exact text the tests used before they were shared: a config's bytes are part of
 // what a test feeds in (kind's own examples, say), so a builder here must not reformat them.
 
+import { readFileSync } from 'node:fs'
+
 /** The header of every v1alpha4 config; alone, kind's minimal config (one control-plane node). */
 export const KIND_HEADER = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n'
 
@@ -69,3 +71,15 @@ export const CERT_SAN_JSON6902 = `kubeadmConfigPatchesJSON6902:
       path: /apiServer/certSANs/-
       value: my-hostname
 `
+
+/**
+ * The README's `kubeadmConfigPatches` block for slow hosts (under "On a slow host kubeadm's own
+ * timeouts"), as a user would paste it: its 20m0s timeouts, or each replaced by `timeout`. The e2e
+ * harness raises kubeadm's timeouts with it, so the README's block is what runs under emulation.
+ */
+export function readmeSlowHostBlock(timeout = '20m0s'): string {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  const block = readme.split("On a slow host kubeadm's own timeouts")[1]?.match(/```yaml\n([\s\S]*?)```/)?.[1]
+  if (!block?.includes('kubeadmConfigPatches:')) throw new Error("README.md: no kubeadmConfigPatches block under \"On a slow host kubeadm's own timeouts\"")
+  return block.split('20m0s').join(timeout)
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
+import { readmeSlowHostBlock } from '../../helpers/kind-configs.js'
 import YAML from 'yaml'
 import {
   kubeadmAPIVersion,
@@ -315,11 +315,10 @@ describe('kubeadmDataForNode', () => {
 })
 
 describe("the README's kubeadm timeouts for slow hosts", () => {
-  // The block under "On a slow host kubeadm's own timeouts can run out too", as a user would paste it.
-  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
+  // The block under "On a slow host kubeadm's own timeouts can run out too", as a user would paste it
+  // (and as the e2e harness's slowHostConfig uses it under emulation).
   const ips = { ipv4: '172.18.0.5', ipv6: '' }
-  const block = readme.split("On a slow host kubeadm's own timeouts")[1]?.match(/```yaml\n([\s\S]*?)```/)?.[1] ?? ''
-  const patches = (YAML.parse(block) as { kubeadmConfigPatches: string[] }).kubeadmConfigPatches
+  const patches = (YAML.parse(readmeSlowHostBlock()) as { kubeadmConfigPatches: string[] }).kubeadmConfigPatches
   const cluster = makeCluster({ nodes: [{ role: 'control-plane' }, { role: 'worker' }], kubeadmConfigPatches: patches })
   const docs = (nodeIndex: number, name: string): Record<string, { timeouts?: Record<string, string> }> =>
     Object.fromEntries(
