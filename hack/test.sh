@@ -98,16 +98,16 @@ done
 node -e '
   const fs = require("fs"); let passed = 0, failed = 0, skipped = 0; const failures = []
   for (const f of fs.readdirSync(process.argv[1])) {
-    const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + f, "utf8"))
+    const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + f, "utf8")), tier = f.replace(/\.json$/, "")
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests || 0)
     // A file that failed outside any test (its beforeAll, an import) reports its tests as skipped: count it.
     for (const file of r.testResults || []) {
       const failedTests = (file.assertionResults || []).filter(a => a.status === "failed")
       if (file.status === "failed" && failedTests.length === 0) {
         failed += 1
-        failures.push(`${f.replace(/\.json$/, "")}: ${file.name}: ${(file.message || "failed outside its tests").split("\n")[0]}`)
+        failures.push(`${tier}: ${file.name}: ${(file.message || "failed outside its tests").split("\n")[0]}`)
       }
-      for (const a of failedTests) failures.push(`${f.replace(/\.json$/, "")}: ${file.name} > ${a.fullName}: ${(a.failureMessages || [""])[0].split("\n")[0]}`)
+      for (const a of failedTests) failures.push(`${tier}: ${file.name} > ${a.fullName}: ${(a.failureMessages || [""])[0].split("\n")[0]}`)
     }
   }
   // The failures again at the end, where a CI log cut to its tail still shows them.

@@ -8,7 +8,7 @@ import YAML from 'yaml'
 import { afterAll, beforeAll } from 'vitest'
 // @ts-expect-error plain ESM JavaScript shared with hack/run-action.sh
 import * as runnerModule from '../../hack/runner.mjs'
-import { KIND_HEADER, readmeSlowHostBlock } from '../helpers/kind-configs.js'
+import { kindConfig, readmeSlowHostBlock, times } from '../helpers/kind-configs.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -142,7 +142,7 @@ export const E2E_WAIT = process.env.KIND_ACTION_E2E_WAIT || '5m'
 export function slowHostConfig(workers: number): string | undefined {
   const timeout = process.env.KIND_ACTION_E2E_KUBEADM_TIMEOUT
   if (!timeout) return undefined
-  return `${KIND_HEADER}${readmeSlowHostBlock(timeout)}nodes:\n- role: control-plane\n${'- role: worker\n'.repeat(workers)}`
+  return kindConfig(['control-plane', ...times(workers, 'worker')], readmeSlowHostBlock(timeout))
 }
 
 export async function sh(file: string, args: string[], env?: Record<string, string>, input?: string): Promise<string> {
